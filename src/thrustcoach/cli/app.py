@@ -1,0 +1,103 @@
+"""The ``thrustcoach`` command: the root typer app, error mapping and command registration.
+
+Each command module exposes ``register(app)``; add new modules to ``_COMMAND_MODULES``.
+Errors derived from :class:`~thrustcoach.errors.ThrustCoachError` become one red line on
+stderr and the error's exit code; anything else becomes a one-line internal error (exit 70)
+with the traceback only under ``--debug``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+import typer
+from rich.console import Console
+
+from thrustcoach import __version__
+from thrustcoach.errors import ThrustCoachError
+
+__all__ = ["app", "main"]
+
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+app = typer.Typer(
+    name="thrustcoach",
+    help="ThrustCoach: learn, plan, check on video and log the single-leg hip thrust.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+# Modules under thrustcoach.cli that define register(app). Order = order in --help.
+_COMMAND_MODULES: tuple[str, ...] = ()
+
+_state = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"thrustcoach {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More log output (-vv)."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """ThrustCoach: learn, plan, check on video and log the single-leg hip thrust."""
+    _state["debug"] = debug
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _register_all() -> None:
+    for name in _COMMAND_MODULES:
+        module = importlib.import_module(f"thrustcoach.cli.{name}")
+        module.register(app)
+
+
+_register_all()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console-script entry point. Returns (and exits with) the process exit code."""
+    try:
+        rv = app(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except ThrustCoachError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", markup=True)
+        code = exc.exit_code
+    except typer.Exit as exc:
+        code = int(exc.exit_code or 0)
+    except typer.Abort:
+        err_console.print("aborted")
+        code = 130
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        code = 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a raw traceback
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            code = exc.exit_code
+        else:
+            if _state["debug"]:
+                raise
+            err_console.print(
+                f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
+                "(please report it; rerun with --debug for details)"
+            )
+            code = 70
+    else:
+        code = rv if isinstance(rv, int) else 0
+    if argv is None:
+        sys.exit(code)
+    return code

@@ -1,0 +1,99 @@
+"""Typed application settings: defaults < TOML file < environment < CLI flags.
+
+* defaults: the field defaults below;
+* TOML file: ``$THRUSTCOACH_CONFIG`` or ``<user config dir>/thrustcoach/config.toml`` if present;
+* environment: ``THRUSTCOACH_<FIELD>`` (e.g. ``THRUSTCOACH_DATABASE_URL``);
+* CLI flags: passed to :func:`load_settings` as keyword overrides.
+
+Stage tunables (analysis thresholds, fault rules, program templates) are data files owned by
+their domain package, not settings; a settings field may point at a user copy of one.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from thrustcoach.errors import UsageError
+
+__all__ = ["Settings", "default_config_path", "default_data_dir", "load_settings"]
+
+APP_NAME = "thrustcoach"
+
+
+def default_data_dir() -> Path:
+    """Where the embedded database, uploads and job outputs live unless told otherwise."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_config_path() -> Path:
+    env = os.environ.get("THRUSTCOACH_CONFIG")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+class Settings(BaseSettings):
+    """Application settings. Frozen: derive a new object with ``model_copy(update=...)``."""
+
+    model_config = SettingsConfigDict(env_prefix="THRUSTCOACH_", frozen=True, extra="forbid")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default: SQLite file 'thrustcoach.db' in data_dir.",
+    )
+    log_level: str = "WARNING"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    max_upload_mb: int = Field(default=500, ge=1)
+    secret_key: str | None = Field(
+        default=None, description="Signs session cookies; generated and stored in data_dir if unset."
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'thrustcoach.db'}"
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot read config file {path}: {exc.strerror}",
+            hint="fix its permissions or unset THRUSTCOACH_CONFIG",
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(
+            f"config file {path} is not valid TOML: {exc}", hint="fix the line it names"
+        ) from exc
+
+
+def load_settings(*, config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build settings from all layers. ``overrides`` are CLI flags; ``None`` values are ignored."""
+    path = config_file or default_config_path()
+    file_values: dict[str, Any] = _read_toml(path) if path.is_file() else {}
+    # Environment beats the file: drop file keys that the environment sets.
+    file_values = {
+        k: v for k, v in file_values.items() if f"THRUSTCOACH_{k.upper()}" not in os.environ
+    }
+    cli = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**{**file_values, **cli})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise UsageError(
+            f"invalid setting {where!r}: {first['msg']}",
+            hint=f"check {path} and the THRUSTCOACH_* environment variables",
+        ) from exc
