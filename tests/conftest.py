@@ -25,7 +25,9 @@ def clips_dir() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Never touch the real user's data or config directory from a test."""
     base = tmp_path_factory.mktemp("userdirs")
     monkeypatch.setenv("THRUSTCOACH_DATA_DIR", str(base / "data"))

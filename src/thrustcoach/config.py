@@ -54,7 +54,8 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     max_upload_mb: int = Field(default=500, ge=1)
     secret_key: str | None = Field(
-        default=None, description="Signs session cookies; generated and stored in data_dir if unset."
+        default=None,
+        description="Signs session cookies; generated and stored in data_dir if unset.",
     )
 
     @property

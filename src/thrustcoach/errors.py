@@ -8,7 +8,7 @@ the web app maps ``http_status`` to an RFC 9457 problem response.
 
     ThrustCoachError                    exit 1  / HTTP 400
     ├── UsageError                      exit 2  / 400   bad option value or combination
-    ├── InputFileError                  exit 3  / 422   a file cannot be read or is not what it claims
+    ├── InputFileError                  exit 3  / 422   a file is unreadable or not what it claims
     │   ├── UnsupportedFormatError      exit 3  / 415   not a format we read
     │   └── VideoError                  exit 3  / 422   not a video, corrupt, unreadable, no frames
     ├── DataError                       exit 4  / 500   a shipped data file is invalid (our bug)

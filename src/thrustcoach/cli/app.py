@@ -82,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err_console.print("interrupted")
         code = 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a raw traceback
+    except Exception as exc:  # the last line of defence: never a raw traceback
         import click
 
         if isinstance(exc, click.ClickException):
