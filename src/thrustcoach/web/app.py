@@ -1,0 +1,84 @@
+"""The FastAPI application: pages for people, ``/api/v1`` for programs, one router per resource.
+
+Run it with ``thrustcoach serve``; tests build it with :func:`create_app` and their own
+:class:`~thrustcoach.config.Settings`.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from thrustcoach import __version__
+from thrustcoach.config import Settings, load_settings
+from thrustcoach.errors import DependencyMissingError
+from thrustcoach.web.middleware import SecurityHeadersMiddleware
+from thrustcoach.web.problems import install_problem_handlers
+from thrustcoach.web.security import load_secret_key
+
+__all__ = ["create_app", "plotly_js_path"]
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+SESSION_COOKIE = "thrustcoach_session"
+SESSION_MAX_AGE_S = 14 * 24 * 3600
+
+
+def plotly_js_path() -> Path:
+    """The plotly.js bundle that the installed ``plotly`` package ships (never a CDN)."""
+    path = Path(str(importlib.resources.files("plotly") / "package_data" / "plotly.min.js"))
+    if not path.is_file():
+        raise DependencyMissingError(
+            f"plotly.js not found at {path}", hint="reinstall with bash scripts/setup.sh"
+        )
+    return path
+
+
+def _include_routers(app: FastAPI) -> None:
+    from thrustcoach.web.routers import ROUTERS
+
+    for router in ROUTERS:
+        app.include_router(router)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the web app. ``settings`` defaults to :func:`thrustcoach.config.load_settings`."""
+    settings = settings or load_settings()
+    app = FastAPI(
+        title="ThrustCoach",
+        version=__version__,
+        summary="Plans, per-leg log, video checks and the exercise guide for the hip thrust.",
+        docs_url=None,  # /docs is served offline by routers/docs.py (no CDN assets)
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    install_problem_handlers(app)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=load_secret_key(settings),
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE_S,
+        same_site="lax",
+        https_only=False,  # local app on http://127.0.0.1; put TLS in front to serve it wider
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/static-vendor/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> FileResponse:
+        return FileResponse(
+            plotly_js_path(),
+            media_type="text/javascript",
+            headers={"cache-control": "public, max-age=86400"},
+        )
+
+    _include_routers(app)
+    return app

@@ -1,0 +1,131 @@
+"""Request dependencies: the signed-in user (session cookie or API token) and CSRF checks.
+
+Pages use the session cookie; every state-changing form carries the session's CSRF token.
+The API takes ``Authorization: Bearer <token>``; a browser script calling the API with the
+session cookie must send the CSRF token in ``X-CSRF-Token`` for any unsafe method.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import Depends
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+
+from thrustcoach.errors import ThrustCoachError
+from thrustcoach.log.models import ApiToken, User
+from thrustcoach.web.db import get_db
+from thrustcoach.web.security import CSRF_FIELD, CSRF_HEADER, hash_api_token, verify_csrf_value
+
+__all__ = [
+    "ApiUser",
+    "CsrfProtect",
+    "Db",
+    "LoginRequiredError",
+    "OptionalUser",
+    "PageUser",
+    "csrf_protect",
+    "login_user",
+    "logout_user",
+]
+
+_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+_SESSION_UID = "uid"
+
+Db = Annotated[Session, Depends(get_db)]
+
+
+class LoginRequiredError(ThrustCoachError):
+    """401: pages redirect to the login form, the API answers with a problem."""
+
+    http_status = 401
+    title = "Sign-in required"
+
+
+async def csrf_protect(request: Request) -> None:
+    """Reject unsafe requests whose CSRF token (form field or header) is not the session's."""
+    if request.method not in _UNSAFE:
+        return
+    submitted = request.headers.get(CSRF_HEADER)
+    if not submitted and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        submitted = value if isinstance(value, str) else None
+    verify_csrf_value(request, submitted)
+
+
+CsrfProtect = Depends(csrf_protect)
+
+
+def _session_user(request: Request, db: Session) -> User | None:
+    uid = request.session.get(_SESSION_UID)
+    if not isinstance(uid, int):
+        return None
+    user = db.get(User, uid)
+    if user is None:
+        request.session.pop(_SESSION_UID, None)
+    return user
+
+
+def optional_user(request: Request, db: Db) -> User | None:
+    user = _session_user(request, db)
+    request.state.user = user
+    return user
+
+
+def page_user(request: Request, db: Db) -> User:
+    user = optional_user(request, db)
+    if user is None:
+        raise LoginRequiredError("please log in to see this page", hint="log in or sign up first")
+    return user
+
+
+def _bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+async def api_user(request: Request, db: Db) -> User:
+    token = _bearer_token(request)
+    if token is not None:
+        row = db.scalar(select(ApiToken).where(ApiToken.token_hash == hash_api_token(token)))
+        if row is None:
+            raise LoginRequiredError(
+                "the API token is unknown or revoked", hint="create a new token"
+            )
+        row.last_used_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        request.state.user = row.user
+        return row.user
+    user = _session_user(request, db)
+    if user is None:
+        raise LoginRequiredError(
+            "authentication required",
+            hint="send 'Authorization: Bearer <token>' (create a token on the account page)",
+        )
+    if request.method in _UNSAFE:
+        verify_csrf_value(request, request.headers.get(CSRF_HEADER))
+    request.state.user = user
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+PageUser = Annotated[User, Depends(page_user)]
+ApiUser = Annotated[User, Depends(api_user)]
+
+
+def login_user(request: Request, user: User) -> None:
+    """Start a fresh session for ``user`` (a new CSRF token: no session fixation)."""
+    request.session.clear()
+    request.session[_SESSION_UID] = user.id
+
+
+def logout_user(request: Request) -> None:
+    request.session.clear()

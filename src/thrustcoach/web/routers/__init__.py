@@ -1,0 +1,11 @@
+"""One router per resource; ``ROUTERS`` is what :func:`thrustcoach.web.app.create_app` mounts."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from thrustcoach.web.routers import auth, home
+
+__all__ = ["ROUTERS"]
+
+ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router)

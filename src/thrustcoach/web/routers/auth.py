@@ -1,0 +1,159 @@
+"""Pages: sign-up, log in/out, account (API tokens, coach invitations)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
+from starlette.requests import Request
+from starlette.responses import Response
+
+from thrustcoach.errors import ThrustCoachError
+from thrustcoach.log.models import ApiToken, Athlete, CoachLink, Role, User
+from thrustcoach.web import accounts
+from thrustcoach.web.db import commit
+from thrustcoach.web.deps import CsrfProtect, Db, OptionalUser, PageUser, login_user, logout_user
+from thrustcoach.web.templating import flash, render
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: never an open redirect to another host."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return "/today"
+
+
+@router.get("/signup")
+def signup_form(request: Request, user: OptionalUser) -> Response:
+    return render(request, "signup.html", {"form": {}, "error": None})
+
+
+@router.post("/signup", dependencies=[CsrfProtect])
+def signup(
+    request: Request,
+    db: Db,
+    email: Annotated[str, Form(max_length=254)],
+    password: Annotated[str, Form(max_length=256)],
+    name: Annotated[str, Form(max_length=100)] = "",
+    role: Annotated[Role, Form()] = Role.ATHLETE,
+) -> Response:
+    request.state.user = None
+    try:
+        user = accounts.sign_up(db, email, password=password, role=role, name=name)
+        commit(db, conflict="an account with this e-mail already exists")
+    except ThrustCoachError as exc:
+        form = {"email": email, "name": name, "role": role.value}
+        return render(
+            request, "signup.html", {"form": form, "error": str(exc)}, status_code=exc.http_status
+        )
+    login_user(request, user)
+    flash(request, "Welcome! Your account is ready.", kind="success")
+    return RedirectResponse("/plans/new" if user.athlete_id else "/account", status_code=303)
+
+
+@router.get("/login")
+def login_form(request: Request, user: OptionalUser, next: str | None = None) -> Response:
+    return render(request, "login.html", {"next": _safe_next(next), "email": "", "error": None})
+
+
+@router.post("/login", dependencies=[CsrfProtect])
+def login(
+    request: Request,
+    db: Db,
+    email: Annotated[str, Form(max_length=254)],
+    password: Annotated[str, Form(max_length=256)],
+    next: Annotated[str, Form(max_length=500)] = "/today",
+) -> Response:
+    request.state.user = None
+    user = accounts.authenticate(db, email, password=password)
+    if user is None:
+        ctx = {"next": _safe_next(next), "email": email, "error": "Wrong e-mail or password."}
+        return render(request, "login.html", ctx, status_code=401)
+    login_user(request, user)
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout", dependencies=[CsrfProtect])
+def logout(request: Request) -> Response:
+    logout_user(request)
+    flash(request, "You are logged out.")
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/account")
+def account(request: Request, db: Db, user: PageUser) -> Response:
+    tokens = db.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).all()
+    coach_links = []
+    if user.athlete_id is not None:
+        rows = db.execute(
+            select(CoachLink, User)
+            .join(User, User.id == CoachLink.coach_user_id)
+            .where(CoachLink.athlete_id == user.athlete_id)
+        ).all()
+        coach_links = [(link, coach.email) for link, coach in rows]
+    athletes = []
+    if user.role == Role.COACH.value:
+        rows2 = db.execute(
+            select(CoachLink, Athlete)
+            .join(Athlete, Athlete.id == CoachLink.athlete_id)
+            .where(CoachLink.coach_user_id == user.id)
+        ).all()
+        athletes = [(link, athlete.name) for link, athlete in rows2]
+    new_token = request.session.pop("new_token", None)
+    ctx = {
+        "tokens": tokens,
+        "coach_links": coach_links,
+        "athletes": athletes,
+        "new_token": new_token,
+    }
+    return render(request, "account.html", ctx)
+
+
+@router.post("/account/tokens", dependencies=[CsrfProtect])
+def create_token(
+    request: Request, db: Db, user: PageUser, name: Annotated[str, Form(max_length=100)] = ""
+) -> Response:
+    plain = accounts.create_token(db, user, name=name)
+    commit(db)
+    request.session["new_token"] = plain
+    return RedirectResponse("/account#tokens", status_code=303)
+
+
+@router.post("/account/tokens/{token_id}/delete", dependencies=[CsrfProtect])
+def delete_token(request: Request, db: Db, user: PageUser, token_id: int) -> Response:
+    accounts.revoke_token(db, user, token_id=token_id)
+    commit(db)
+    flash(request, "Token revoked.", kind="success")
+    return RedirectResponse("/account#tokens", status_code=303)
+
+
+@router.post("/account/coaches", dependencies=[CsrfProtect])
+def invite(
+    request: Request, db: Db, user: PageUser, email: Annotated[str, Form(max_length=254)]
+) -> Response:
+    accounts.invite_coach(db, user, coach_email=email)
+    commit(db)
+    flash(request, "Invitation sent: your coach sees it on their account page.", kind="success")
+    return RedirectResponse("/account#coaches", status_code=303)
+
+
+@router.post("/account/links/{link_id}/accept", dependencies=[CsrfProtect])
+def accept(request: Request, db: Db, user: PageUser, link_id: int) -> Response:
+    accounts.accept_invitation(db, user, link_id=link_id)
+    commit(db)
+    flash(request, "Invitation accepted.", kind="success")
+    return RedirectResponse("/account#athletes", status_code=303)
+
+
+@router.post("/account/links/{link_id}/delete", dependencies=[CsrfProtect])
+def remove(request: Request, db: Db, user: PageUser, link_id: int) -> Response:
+    accounts.remove_link(db, user, link_id=link_id)
+    commit(db)
+    flash(request, "Coaching link removed.", kind="success")
+    return RedirectResponse("/account", status_code=303)
