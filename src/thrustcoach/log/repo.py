@@ -1,0 +1,503 @@
+"""Data access for the log: keyword-only functions that take a SQLAlchemy ``Session``.
+
+The caller owns the transaction (``with session_scope() as s: add_set(s, ...)``): these
+functions flush but never commit, so a failure anywhere rolls the whole change back.
+Errors: :class:`NotFoundError` (unknown athlete/session/set/plan), :class:`UsageError`
+(invalid values), :class:`ConflictError` (duplicates); driver errors become
+:class:`StorageError` in :func:`thrustcoach.log.db.session_scope`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from thrustcoach.errors import ConflictError, NotFoundError, UsageError
+from thrustcoach.log.models import (
+    Athlete,
+    Base,
+    BodyMass,
+    SetEntry,
+    StoredPlan,
+    TrainingSession,
+)
+from thrustcoach.log.values import parse_load_kg, parse_side, parse_variant
+from thrustcoach.vocab import Side
+
+__all__ = [
+    "SET_FIELDS",
+    "add_set",
+    "body_mass_on",
+    "create_athlete",
+    "delete_athlete",
+    "delete_session",
+    "delete_set",
+    "find_athlete",
+    "get_athlete",
+    "get_or_create_session",
+    "get_plan",
+    "get_session",
+    "get_set",
+    "latest_plan",
+    "list_athletes",
+    "list_plans",
+    "list_sessions",
+    "list_sets",
+    "record_body_mass",
+    "save_plan",
+    "update_athlete",
+    "update_session",
+    "update_set",
+]
+
+M = TypeVar("M", bound=Base)
+
+# Fields of a set that add_set/update_set accept besides the ids.
+SET_FIELDS = (
+    "variant",
+    "side",
+    "reps",
+    "target_reps",
+    "load_kg",
+    "target_load_kg",
+    "pause_s",
+    "lowering_s",
+    "rpe",
+    "rir",
+    "bench_contact",
+    "pelvis_level",
+    "full_range",
+    "pain",
+    "notes",
+    "order_index",
+)
+
+
+def _get(session: Session, model: type[M], ident: int, what: str, athlete_id: int | None) -> M:
+    row = session.get(model, ident)
+    owner = getattr(row, "athlete_id", None)
+    if row is None or (athlete_id is not None and owner != athlete_id):
+        raise NotFoundError(
+            f"no {what} with id {ident}", hint="list them with 'thrustcoach log show'"
+        )
+    return row
+
+
+# -- athletes -------------------------------------------------------------------------------
+
+
+def create_athlete(
+    session: Session,
+    *,
+    name: str,
+    weak_side: Side | str | None = None,
+    bilateral_ref_load_kg: Decimal | str | float | None = None,
+    bilateral_ref_reps: int | None = None,
+    body_mass_kg: Decimal | str | float | None = None,
+    measured_on: dt.date | None = None,
+) -> Athlete:
+    name = name.strip()
+    if not name or len(name) > 120:
+        raise UsageError("an athlete needs a name of 1-120 characters")
+    if session.scalar(select(Athlete.id).where(Athlete.name == name)) is not None:
+        raise ConflictError(f"an athlete called {name!r} already exists")
+    athlete = Athlete(name=name)
+    session.add(athlete)
+    _apply_athlete(athlete, weak_side, bilateral_ref_load_kg, bilateral_ref_reps)
+    session.flush()
+    if body_mass_kg is not None:
+        record_body_mass(
+            session, athlete_id=athlete.id, mass_kg=body_mass_kg, measured_on=measured_on
+        )
+    return athlete
+
+
+def _apply_athlete(
+    athlete: Athlete,
+    weak_side: Side | str | None,
+    ref_load: Decimal | str | float | None,
+    ref_reps: int | None,
+) -> None:
+    if weak_side is not None:
+        side = parse_side(str(weak_side))
+        if side is Side.BOTH:
+            raise UsageError("the weak side is left or right", hint="leave it unset if unknown")
+        athlete.weak_side = side.value
+    if ref_load is not None:
+        athlete.bilateral_ref_load_kg = parse_load_kg(ref_load)
+    if ref_reps is not None:
+        if not 1 <= ref_reps <= 50:
+            raise UsageError(f"bilateral reference reps {ref_reps} out of range 1-50")
+        athlete.bilateral_ref_reps = ref_reps
+
+
+def update_athlete(
+    session: Session,
+    *,
+    athlete_id: int,
+    name: str | None = None,
+    weak_side: Side | str | None = None,
+    bilateral_ref_load_kg: Decimal | str | float | None = None,
+    bilateral_ref_reps: int | None = None,
+) -> Athlete:
+    athlete = get_athlete(session, athlete_id=athlete_id)
+    if name is not None and name.strip() != athlete.name:
+        if session.scalar(select(Athlete.id).where(Athlete.name == name.strip())) is not None:
+            raise ConflictError(f"an athlete called {name.strip()!r} already exists")
+        athlete.name = name.strip()
+    _apply_athlete(athlete, weak_side, bilateral_ref_load_kg, bilateral_ref_reps)
+    session.flush()
+    return athlete
+
+
+def get_athlete(session: Session, *, athlete_id: int) -> Athlete:
+    athlete = session.get(Athlete, athlete_id)
+    if athlete is None:
+        raise NotFoundError(
+            f"no athlete with id {athlete_id}", hint="list them with 'thrustcoach log show'"
+        )
+    return athlete
+
+
+def find_athlete(session: Session, *, ref: str | int | None = None) -> Athlete:
+    """An athlete by id or exact name; with no ``ref``, the only athlete there is."""
+    if ref is None or (isinstance(ref, str) and not ref.strip()):
+        athletes = list_athletes(session)
+        if len(athletes) == 1:
+            return athletes[0]
+        if not athletes:
+            raise NotFoundError(
+                "no athlete yet", hint="create one with 'thrustcoach log athlete NAME'"
+            )
+        raise UsageError("there are several athletes", hint="choose one with --athlete NAME")
+    text = str(ref).strip()
+    athlete = session.scalar(select(Athlete).where(Athlete.name == text))
+    if athlete is None and text.isdigit():
+        athlete = session.get(Athlete, int(text))
+    if athlete is None:
+        raise NotFoundError(f"unknown athlete {text!r}", hint="check the name or use the id")
+    return athlete
+
+
+def list_athletes(session: Session) -> list[Athlete]:
+    return list(session.scalars(select(Athlete).order_by(Athlete.id)))
+
+
+def delete_athlete(session: Session, *, athlete_id: int) -> None:
+    session.delete(get_athlete(session, athlete_id=athlete_id))
+    session.flush()
+
+
+def record_body_mass(
+    session: Session,
+    *,
+    athlete_id: int,
+    mass_kg: Decimal | str | float,
+    measured_on: dt.date | None = None,
+) -> BodyMass:
+    """Store (or replace) the body mass of one day."""
+    get_athlete(session, athlete_id=athlete_id)
+    kg = parse_load_kg(mass_kg)
+    if not Decimal(20) <= kg <= Decimal(350):
+        raise UsageError(f"body mass {kg} kg is out of range 20-350 kg")
+    day = measured_on or dt.date.today()
+    row = session.scalar(
+        select(BodyMass).where(BodyMass.athlete_id == athlete_id, BodyMass.measured_on == day)
+    )
+    if row is None:
+        row = BodyMass(athlete_id=athlete_id, measured_on=day, mass_kg=kg)
+        session.add(row)
+    else:
+        row.mass_kg = kg
+    session.flush()
+    return row
+
+
+def body_mass_on(session: Session, *, athlete_id: int, on: dt.date) -> Decimal | None:
+    """The latest body mass measured on or before ``on`` (else the earliest one, else None)."""
+    q = select(BodyMass.mass_kg).where(BodyMass.athlete_id == athlete_id)
+    before = session.scalar(
+        q.where(BodyMass.measured_on <= on).order_by(BodyMass.measured_on.desc())
+    )
+    if before is not None:
+        return before
+    return session.scalar(q.order_by(BodyMass.measured_on))
+
+
+# -- plans ----------------------------------------------------------------------------------
+
+
+def save_plan(
+    session: Session,
+    *,
+    athlete_id: int,
+    plan_json: str,
+    name: str | None = None,
+    activate: bool = True,
+) -> StoredPlan:
+    """Store a plan (the JSON of ``thrustcoach.program.Plan``); validated when that exists."""
+    get_athlete(session, athlete_id=athlete_id)
+    from thrustcoach.log.planview import validate_plan_json
+
+    doc = validate_plan_json(plan_json)
+    if activate:
+        for old in session.scalars(select(StoredPlan).where(StoredPlan.athlete_id == athlete_id)):
+            old.active = False
+    plan = StoredPlan(
+        athlete_id=athlete_id,
+        name=(name or doc.name or "plan").strip()[:200],
+        start_date=doc.start_date,
+        weeks=len(doc.weeks) or None,
+        plan_json=plan_json,
+        active=activate,
+    )
+    session.add(plan)
+    session.flush()
+    return plan
+
+
+def get_plan(session: Session, *, plan_id: int, athlete_id: int | None = None) -> StoredPlan:
+    return _get(session, StoredPlan, plan_id, "plan", athlete_id)
+
+
+def list_plans(session: Session, *, athlete_id: int) -> list[StoredPlan]:
+    q = select(StoredPlan).where(StoredPlan.athlete_id == athlete_id).order_by(StoredPlan.id)
+    return list(session.scalars(q))
+
+
+def latest_plan(session: Session, *, athlete_id: int) -> StoredPlan | None:
+    q = select(StoredPlan).where(StoredPlan.athlete_id == athlete_id)
+    q = q.order_by(StoredPlan.active.desc(), StoredPlan.id.desc())
+    return session.scalars(q).first()
+
+
+# -- sessions -------------------------------------------------------------------------------
+
+
+def _check_feel(feel: int | None) -> None:
+    if feel is not None and not 1 <= feel <= 5:
+        raise UsageError(
+            f"feel {feel} is out of range", hint="rate the session 1 (awful) to 5 (great)"
+        )
+
+
+def get_or_create_session(
+    session: Session,
+    *,
+    athlete_id: int,
+    performed_on: dt.date,
+    plan_id: int | None = None,
+    plan_week: int | None = None,
+    plan_session_index: int | None = None,
+    notes: str | None = None,
+    feel: int | None = None,
+) -> TrainingSession:
+    """The athlete's (first) session on that day, created if there is none."""
+    get_athlete(session, athlete_id=athlete_id)
+    _check_feel(feel)
+    q = select(TrainingSession).where(
+        TrainingSession.athlete_id == athlete_id, TrainingSession.performed_on == performed_on
+    )
+    found = session.scalars(q.order_by(TrainingSession.id)).first()
+    if found is None:
+        if plan_id is not None:
+            get_plan(session, plan_id=plan_id, athlete_id=athlete_id)
+        found = TrainingSession(
+            athlete_id=athlete_id,
+            performed_on=performed_on,
+            plan_id=plan_id,
+            plan_week=plan_week,
+            plan_session_index=plan_session_index,
+            notes=notes,
+            feel=feel,
+        )
+        session.add(found)
+        session.flush()
+    return found
+
+
+def get_session(
+    session: Session, *, session_id: int, athlete_id: int | None = None
+) -> TrainingSession:
+    return _get(session, TrainingSession, session_id, "session", athlete_id)
+
+
+def list_sessions(
+    session: Session,
+    *,
+    athlete_id: int,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> list[TrainingSession]:
+    q = select(TrainingSession).where(TrainingSession.athlete_id == athlete_id)
+    if since is not None:
+        q = q.where(TrainingSession.performed_on >= since)
+    if until is not None:
+        q = q.where(TrainingSession.performed_on <= until)
+    return list(session.scalars(q.order_by(TrainingSession.performed_on, TrainingSession.id)))
+
+
+def update_session(
+    session: Session, *, session_id: int, athlete_id: int | None = None, **changes: Any
+) -> TrainingSession:
+    row = get_session(session, session_id=session_id, athlete_id=athlete_id)
+    allowed = {"performed_on", "notes", "feel", "plan_id", "plan_week", "plan_session_index"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise UsageError(f"cannot change {', '.join(sorted(unknown))} of a session")
+    _check_feel(changes.get("feel"))
+    for key, value in changes.items():
+        setattr(row, key, value)
+    session.flush()
+    return row
+
+
+def delete_session(session: Session, *, session_id: int, athlete_id: int | None = None) -> None:
+    session.delete(get_session(session, session_id=session_id, athlete_id=athlete_id))
+    session.flush()
+
+
+# -- sets -----------------------------------------------------------------------------------
+
+
+def _clean_set_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Validate and normalise set fields (raises UsageError with a one-line message)."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in SET_FIELDS:
+            raise UsageError(f"unknown set field {key!r}")
+        if value is None:
+            out[key] = None
+        elif key == "variant":
+            out[key] = parse_variant(str(value)).value
+        elif key == "side":
+            out[key] = parse_side(str(value)).value
+        elif key in ("reps", "target_reps", "rir", "order_index"):
+            out[key] = _non_negative_int(key, value)
+        elif key in ("load_kg", "target_load_kg"):
+            out[key] = parse_load_kg(value)
+        elif key in ("pause_s", "lowering_s"):
+            out[key] = _seconds(key, value)
+        elif key == "rpe":
+            out[key] = _rpe(value)
+        else:
+            out[key] = value
+    return out
+
+
+def _non_negative_int(key: str, value: Any) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"{key} must be a whole number, got {value!r}") from None
+    if number < 0 or number != float(value) or number > 1000:
+        raise UsageError(f"{key} must be a whole number 0-1000, got {value!r}")
+    return number
+
+
+def _seconds(key: str, value: Any) -> float:
+    try:
+        number = float(str(value).replace(",", "."))
+    except ValueError:
+        raise UsageError(f"{key} must be seconds, got {value!r}") from None
+    if not 0 <= number <= 60:
+        raise UsageError(f"{key} {value!r} is out of range 0-60 s")
+    return number
+
+
+def _rpe(value: Any) -> Decimal:
+    try:
+        rpe = Decimal(str(value).replace(",", "."))
+    except ArithmeticError:
+        raise UsageError(f"RPE must be a number 1-10, got {value!r}") from None
+    if not rpe.is_finite() or not 1 <= rpe <= 10:
+        raise UsageError(f"RPE must be 1-10, got {value!r}")
+    return rpe.quantize(Decimal("0.1"))
+
+
+def add_set(
+    session: Session,
+    *,
+    athlete_id: int,
+    variant: str,
+    side: str,
+    reps: int,
+    session_id: int | None = None,
+    performed_on: dt.date | None = None,
+    **fields: Any,
+) -> SetEntry:
+    """Log one set. Without ``session_id`` it goes into the day's session (created if needed).
+
+    Other ``fields``: see :data:`SET_FIELDS` (``load_kg`` accepts "12,5" and "25 lb").
+    """
+    values = _clean_set_values({"variant": variant, "side": side, "reps": reps, **fields})
+    if session_id is not None:
+        parent = get_session(session, session_id=session_id, athlete_id=athlete_id)
+    else:
+        parent = get_or_create_session(
+            session, athlete_id=athlete_id, performed_on=performed_on or dt.date.today()
+        )
+    if values.get("order_index") is None:
+        last = session.scalar(
+            select(func.max(SetEntry.order_index)).where(SetEntry.session_id == parent.id)
+        )
+        values["order_index"] = (last or 0) + 1
+    if values.get("load_kg") is None:
+        values["load_kg"] = Decimal("0.00")
+    row = SetEntry(athlete_id=athlete_id, session_id=parent.id, **values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def get_set(session: Session, *, set_id: int, athlete_id: int | None = None) -> SetEntry:
+    return _get(session, SetEntry, set_id, "set", athlete_id)
+
+
+def list_sets(
+    session: Session,
+    *,
+    athlete_id: int,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    side: Side | str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[SetEntry]:
+    """Sets in training order (date, session, order within the session)."""
+    q = (
+        select(SetEntry)
+        .join(TrainingSession, SetEntry.session_id == TrainingSession.id)
+        .where(SetEntry.athlete_id == athlete_id)
+    )
+    if since is not None:
+        q = q.where(TrainingSession.performed_on >= since)
+    if until is not None:
+        q = q.where(TrainingSession.performed_on <= until)
+    if side is not None:
+        q = q.where(SetEntry.side == parse_side(str(side)).value)
+    q = q.order_by(TrainingSession.performed_on, TrainingSession.id, SetEntry.order_index)
+    return list(session.scalars(q.offset(offset).limit(limit)))
+
+
+def update_set(
+    session: Session, *, set_id: int, athlete_id: int | None = None, **changes: Any
+) -> SetEntry:
+    row = get_set(session, set_id=set_id, athlete_id=athlete_id)
+    values = _clean_set_values(changes)
+    for required in ("variant", "side", "reps", "load_kg", "order_index"):
+        if required in values and values[required] is None:
+            raise UsageError(f"{required} cannot be emptied")
+    for key, value in values.items():
+        setattr(row, key, value)
+    session.flush()
+    return row
+
+
+def delete_set(session: Session, *, set_id: int, athlete_id: int | None = None) -> None:
+    session.delete(get_set(session, set_id=set_id, athlete_id=athlete_id))
+    session.flush()
