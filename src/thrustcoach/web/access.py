@@ -9,16 +9,24 @@ trying to change a linked athlete's data gets 403.
 
 from __future__ import annotations
 
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from thrustcoach.errors import NotFoundError, PermissionDeniedError
-from thrustcoach.log.models import Athlete, CoachLink, Role, User
+from thrustcoach.log.models import (
+    Athlete,
+    CoachLink,
+    Role,
+    SetEntry,
+    StoredPlan,
+    TrainingSession,
+    User,
+    VideoAnalysis,
+)
 
 __all__ = [
-    "AthleteOwned",
     "get_visible",
     "own_athlete",
     "resolve_athlete",
@@ -26,11 +34,8 @@ __all__ = [
 ]
 
 
-class AthleteOwned(Protocol):
-    athlete_id: int
-
-
-T = TypeVar("T", bound=AthleteOwned)
+# Every athlete-owned model carries athlete_id (the log's design), so one check covers all.
+T = TypeVar("T", SetEntry, TrainingSession, StoredPlan, VideoAnalysis)
 
 
 def visible_athlete_ids(db: Session, user: User) -> list[int]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from thrustcoach.web.routers import auth, home
+from thrustcoach.web.routers import auth, home, log
 
 __all__ = ["ROUTERS"]
 
-ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router)
+ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router, log.router)

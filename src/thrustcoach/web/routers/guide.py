@@ -1,0 +1,63 @@
+"""Pages: the exercise guide (variants, mistakes, FAQ) and the troubleshooter, from ``kb``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from starlette.requests import Request
+from starlette.responses import Response
+
+from thrustcoach.kb import load_knowledge_base, troubleshoot
+from thrustcoach.vocab import VariantId
+from thrustcoach.web.deps import OptionalUser
+from thrustcoach.web.templating import render
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+MAX_QUERY_CHARS = 500
+
+
+@router.get("/guide")
+def guide_index(request: Request, user: OptionalUser) -> Response:
+    kb = load_knowledge_base()
+    variants = sorted(kb.variants, key=lambda v: (v.difficulty, v.name))
+    return render(request, "guide_index.html", {"kb": kb, "variants": variants})
+
+
+@router.get("/guide/mistakes")
+def guide_mistakes(request: Request, user: OptionalUser) -> Response:
+    return render(request, "guide_mistakes.html", {"kb": load_knowledge_base()})
+
+
+@router.get("/guide/faq")
+def guide_faq(request: Request, user: OptionalUser) -> Response:
+    return render(request, "guide_faq.html", {"kb": load_knowledge_base()})
+
+
+@router.get("/guide/{variant_id}")
+def guide_variant(request: Request, user: OptionalUser, variant_id: VariantId) -> Response:
+    kb = load_knowledge_base()
+    variant = kb.variant(variant_id)
+    ctx = {
+        "kb": kb,
+        "v": variant,
+        "mistakes": kb.mistakes_for(variant.id),
+        "tips": kb.tips_for(variant.id),
+        "variant_names": {v.id: v.name for v in kb.variants},
+        "muscle_names": {m.id: m.name for m in kb.muscles},
+    }
+    return render(request, "guide_variant.html", ctx)
+
+
+@router.get("/troubleshoot")
+def troubleshoot_page(
+    request: Request,
+    user: OptionalUser,
+    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS)] = "",
+) -> Response:
+    kb = load_knowledge_base()
+    results = troubleshoot(q, limit=5) if q.strip() else None
+    return render(request, "troubleshoot.html", {"q": q, "results": results, "kb": kb})
