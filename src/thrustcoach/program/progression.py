@@ -1,0 +1,215 @@
+"""Progression gated by form: ``next_block(previous_plan, results) -> Plan``.
+
+"Only increase resistance when you can keep the bench contact, pelvis position, and range of
+motion consistent from the first rep to the last" (seed_001). Each logged single-leg session
+carries :class:`FormFlags`; :func:`decide` turns them into increase / repeat / decrease using
+``rules.toml [progression.steps]``. The next block is built from the same template, so its
+deload week stays a deload (one step lighter than the working weeks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from thrustcoach.errors import PlanError
+from thrustcoach.program.builder import BlockState, assemble_plan
+from thrustcoach.program.loads import dumbbell_step
+from thrustcoach.program.plan import Plan, PlanSession, SessionKind
+from thrustcoach.program.rules import Experience, FreeLeg, Rules, load_rules
+from thrustcoach.program.templates import BlockTemplate, get_template
+from thrustcoach.vocab import FaultCode, Side
+
+__all__ = ["Decision", "FormFlags", "ProgressionAction", "SessionResult", "decide", "next_block"]
+
+
+class FormFlags(BaseModel):
+    """Did the form hold over the session? True = held (from the log or a video analysis)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    bench_contact: bool = True  # upper back stayed on the bench edge
+    pelvis_level: bool = True  # no rotation or drop toward the free-leg side
+    full_range: bool = True  # full lockout and full depth on every rep
+    no_drift: bool = True  # last reps looked like the first ones
+
+    @property
+    def held(self) -> bool:
+        return self.bench_contact and self.pelvis_level and self.full_range and self.no_drift
+
+    @classmethod
+    def from_fault_codes(cls, codes: Iterable[FaultCode], *, drift: bool = False) -> FormFlags:
+        """Map video-analysis fault codes onto the form checks (``drift``: faults grew late)."""
+        found = set(codes)
+        return cls(
+            bench_contact=FaultCode.NECK_ON_BENCH not in found,
+            pelvis_level=FaultCode.PELVIC_ROTATION not in found,
+            full_range=not found & {FaultCode.INCOMPLETE_LOCKOUT, FaultCode.PARTIAL_DEPTH},
+            no_drift=not drift,
+        )
+
+
+class SessionResult(BaseModel):
+    """What happened in one planned single-leg session (``week``/``session`` as in the plan)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    week: int = Field(ge=1)
+    session: int = Field(ge=1, description="PlanSession.index within the week")
+    form: FormFlags = FormFlags()
+    reps_done: dict[Side, tuple[int, ...]] = Field(
+        default_factory=dict, description="reps per set, per leg (optional)"
+    )
+
+
+class ProgressionAction(StrEnum):
+    INCREASE = "increase"
+    REPEAT = "repeat"
+    DECREASE = "decrease"
+
+
+class Decision(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    action: ProgressionAction
+    reason: str
+
+
+def _planned(plan: Plan, result: SessionResult) -> PlanSession:
+    for sess in plan.sessions():
+        if (sess.week, sess.index) == (result.week, result.session):
+            if sess.kind is not SessionKind.SINGLE_LEG:
+                break
+            return sess
+    raise PlanError(
+        f"result for week {result.week} session {result.session} matches no single-leg session",
+        hint="use the week and session numbers shown in the plan",
+    )
+
+
+def _reps_short(sess: PlanSession, result: SessionResult) -> bool:
+    for side, done in result.reps_done.items():
+        planned = sum(s.reps for s in sess.sets_for(side))
+        if sum(done) < planned:
+            return True
+    return False
+
+
+def decide(plan: Plan, results: Sequence[SessionResult], *, rules: Rules | None = None) -> Decision:
+    """Increase only when every logged session held form and all reps; else repeat/decrease."""
+    rules = rules or load_rules()
+    if not results:
+        return Decision(action=ProgressionAction.REPEAT, reason="no sessions logged: repeat")
+    pairs = [(_planned(plan, r), r) for r in results]
+    lapsed = [r for _, r in pairs if not r.form.held]
+    deload_weeks = {w.number for w in plan.weeks if w.deload}
+    working = [r.week for r in results if r.week not in deload_weeks]
+    last_week = max(working, default=max(r.week for r in results))
+    share = Decimal(len(lapsed)) / len(results)
+    if any(r.week == last_week for r in lapsed):
+        return Decision(
+            action=ProgressionAction.DECREASE,
+            reason=f"form lapsed in the last working week (week {last_week}): step back",
+        )
+    if lapsed and share >= rules.progression.steps.lapse_share_for_decrease:
+        return Decision(
+            action=ProgressionAction.DECREASE,
+            reason=f"form lapsed in {len(lapsed)} of {len(results)} sessions: step back",
+        )
+    if lapsed or any(_reps_short(s, r) for s, r in pairs):
+        return Decision(
+            action=ProgressionAction.REPEAT,
+            reason="form or reps fell short earlier in the block but held at the end: repeat",
+        )
+    return Decision(
+        action=ProgressionAction.INCREASE,
+        reason="bench contact, pelvis and range held from first to last rep: add load",
+    )
+
+
+def _infer_weak_side(results: Sequence[SessionResult]) -> Side | None:
+    totals = {Side.LEFT: 0, Side.RIGHT: 0}
+    for r in results:
+        for side, done in r.reps_done.items():
+            if side in totals:
+                totals[side] += sum(done)
+    if totals[Side.LEFT] == totals[Side.RIGHT]:
+        return None
+    return min(totals, key=lambda s: totals[s])
+
+
+def next_block(
+    previous_plan: Plan,
+    results: Sequence[SessionResult],
+    *,
+    template: str | BlockTemplate | None = None,
+) -> Plan:
+    """The follow-up block: same template (unless given), load moved by the form decision."""
+    rules = load_rules()
+    tmpl = (
+        template
+        if isinstance(template, BlockTemplate)
+        else get_template(template or previous_plan.template_id)
+    )
+    decision = decide(previous_plan, results, rules=rules)
+    inputs = previous_plan.inputs
+    load, free_leg = previous_plan.working_load_kg, previous_plan.free_leg
+    notes = [f"Block {previous_plan.block_number + 1}: {decision.reason}."]
+    if decision.action is ProgressionAction.INCREASE:
+        if inputs.experience is Experience.BEGINNER:
+            # Top of the bodyweight range on both sides with good form = "bodyweight is easy".
+            inputs = inputs.model_copy(update={"experience": Experience.INTERMEDIATE})
+            notes.append("Bodyweight is now easy: you count as intermediate.")
+        load, free_leg = _harder(load, free_leg, inputs.dumbbells_kg, rules, notes)
+    elif decision.action is ProgressionAction.DECREASE:
+        load, free_leg = _easier(load, free_leg, inputs.dumbbells_kg, rules)
+    weak = previous_plan.weak_side or _infer_weak_side(results)
+    if previous_plan.weak_side is None and weak is not None:
+        notes.append(f"Your {weak.value} side did fewer reps: it goes first from now on.")
+    start = previous_plan.inputs.start_date + timedelta(days=7 * len(previous_plan.weeks))
+    state = BlockState(
+        working_load_kg=load,
+        free_leg=free_leg,
+        weak_side=weak,
+        block_number=previous_plan.block_number + 1,
+        start_date=start,
+        load_basis=f"{decision.action.value} from block {previous_plan.block_number}: "
+        f"{_kg(previous_plan.working_load_kg)} -> {_kg(load)}",
+        extra_notes=tuple(notes),
+    )
+    inputs = inputs.model_copy(update={"weak_side": weak})
+    return assemble_plan(inputs, template=tmpl, state=state)
+
+
+def _kg(load: Decimal | None) -> str:
+    return "bodyweight" if load is None else f"{load} kg"
+
+
+def _harder(
+    load: Decimal | None,
+    free_leg: FreeLeg,
+    owned: tuple[Decimal, ...],
+    rules: Rules,
+    notes: list[str],
+) -> tuple[Decimal | None, FreeLeg]:
+    up = dumbbell_step(load, owned, steps=rules.progression.steps.increase_step, rules=rules)
+    if up != load:
+        return up, free_leg
+    if load is None and free_leg is FreeLeg.BENT:
+        notes.append("No suitable dumbbell: progress to the extended free leg instead.")
+        return None, FreeLeg.EXTENDED
+    notes.append("No heavier dumbbell owned: same load; a heavier dumbbell is the next step.")
+    return load, free_leg
+
+
+def _easier(
+    load: Decimal | None, free_leg: FreeLeg, owned: tuple[Decimal, ...], rules: Rules
+) -> tuple[Decimal | None, FreeLeg]:
+    if load is not None:
+        return dumbbell_step(
+            load, owned, steps=-rules.progression.steps.decrease_step, rules=rules
+        ), free_leg
+    return None, FreeLeg.BENT
