@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from thrustcoach.web.routers import auth, home, log
+from thrustcoach.web.routers import api_log, auth, home, log
 
 __all__ = ["ROUTERS"]
 
-ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router, log.router)
+ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router, log.router, api_log.router)
