@@ -435,6 +435,10 @@ def add_set(
     Other ``fields``: see :data:`SET_FIELDS` (``load_kg`` accepts "12,5" and "25 lb").
     """
     values = _clean_set_values({"variant": variant, "side": side, "reps": reps, **fields})
+    # Lock the athlete row (PostgreSQL; SQLite already holds the write lock from BEGIN
+    # IMMEDIATE) so two writers cannot both create the day's session or reuse an order index.
+    if session.get(Athlete, athlete_id, with_for_update=True) is None:
+        get_athlete(session, athlete_id=athlete_id)
     if session_id is not None:
         parent = get_session(session, session_id=session_id, athlete_id=athlete_id)
     else:
