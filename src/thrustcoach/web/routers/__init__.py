@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from thrustcoach.web.routers import api_log, auth, home, log
+from thrustcoach.web.routers import api_log, auth, guide, home, log, plans
 
 __all__ = ["ROUTERS"]
 
-ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router, log.router, api_log.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    home.router,
+    auth.router,
+    guide.router,
+    plans.router,
+    log.router,
+    api_log.router,
+)

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query
 from starlette.requests import Request
 from starlette.responses import Response
 
-from thrustcoach.kb import load_knowledge_base, troubleshoot
-from thrustcoach.vocab import VariantId
+from thrustcoach.kb.loader import load_knowledge_base
+from thrustcoach.kb.troubleshoot import troubleshoot
 from thrustcoach.web.deps import OptionalUser
 from thrustcoach.web.templating import render
 
@@ -38,7 +38,7 @@ def guide_faq(request: Request, user: OptionalUser) -> Response:
 
 
 @router.get("/guide/{variant_id}")
-def guide_variant(request: Request, user: OptionalUser, variant_id: VariantId) -> Response:
+def guide_variant(request: Request, user: OptionalUser, variant_id: str) -> Response:
     kb = load_knowledge_base()
     variant = kb.variant(variant_id)
     ctx = {

@@ -1,0 +1,60 @@
+"""Thin adapter between the web forms/API and ``thrustcoach.program`` + the log's stored plans."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from thrustcoach.errors import PlanError
+from thrustcoach.log import repo
+from thrustcoach.log.models import Athlete, StoredPlan
+from thrustcoach.program import Plan, PlanInputs, PlanSession, build_plan
+
+__all__ = ["create_plan", "parse_weights", "planned_session_for", "stored_plan"]
+
+
+def parse_weights(text: str) -> list[Decimal]:
+    """'5, 7.5, 10' (commas, spaces or semicolons; decimal comma ok) -> [5, 7.5, 10]."""
+    out: list[Decimal] = []
+    for part in text.replace(";", " ").replace(", ", " ").split():
+        try:
+            out.append(Decimal(part.strip(",").replace(",", ".")))
+        except InvalidOperation:
+            raise PlanError(
+                f"cannot read the dumbbell weight {part!r}", hint="list them like 5, 7.5, 10"
+            ) from None
+    return out
+
+
+def create_plan(
+    db: Session, athlete: Athlete, *, inputs: dict[str, Any], template: str, name: str | None
+) -> StoredPlan:
+    """Build a plan from ``inputs`` (PlanInputs fields) and store it as the active plan."""
+    checked = PlanInputs.checked(**inputs)
+    plan = build_plan(checked, template=template)
+    if checked.weak_side is not None:
+        athlete.weak_side = checked.weak_side.value
+    if checked.bilateral is not None:
+        athlete.bilateral_ref_load_kg = checked.bilateral.load_kg
+        athlete.bilateral_ref_reps = checked.bilateral.reps
+    repo.record_body_mass(
+        db, athlete_id=athlete.id, mass_kg=checked.body_mass_kg, measured_on=dt.date.today()
+    )
+    return repo.save_plan(
+        db, athlete_id=athlete.id, plan_json=plan.to_json(), name=name or plan.template_name
+    )
+
+
+def stored_plan(row: StoredPlan) -> Plan:
+    return Plan.from_json(row.plan_json)
+
+
+def planned_session_for(plan: Plan, *, on: dt.date) -> tuple[PlanSession | None, bool]:
+    """The session planned for ``on``, else the next one; ``(session, is_today)``."""
+    upcoming = sorted((s for s in plan.sessions() if s.date >= on), key=lambda s: s.date)
+    if not upcoming:
+        return None, False
+    return upcoming[0], upcoming[0].date == on
