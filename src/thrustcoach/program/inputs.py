@@ -163,7 +163,7 @@ class PlanInputs(BaseModel):
         try:
             return cls.model_validate(fields)
         except ValidationError as exc:
-            raise PlanError(_one_line(exc), hint="fix the value and try again") from exc
+            raise PlanError(_one_line(exc)) from exc
 
 
 def _one_line(exc: ValidationError) -> str:
