@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from thrustcoach.web.routers import api_log, auth, guide, home, log, plans
+from thrustcoach.web.routers import api_log, auth, guide, home, log, plans, today
 
 __all__ = ["ROUTERS"]
 
@@ -12,6 +12,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     home.router,
     auth.router,
     guide.router,
+    today.router,
     plans.router,
     log.router,
     api_log.router,
