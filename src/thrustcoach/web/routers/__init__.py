@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from thrustcoach.web.routers import api_log, auth, guide, home, log, plans, today
+from thrustcoach.web.routers import api_log, auth, guide, home, log, plans, progress, today
 
 __all__ = ["ROUTERS"]
 
@@ -15,5 +15,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     today.router,
     plans.router,
     log.router,
+    progress.router,
     api_log.router,
+    progress.api_router,
 )

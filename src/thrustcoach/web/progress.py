@@ -1,0 +1,209 @@
+"""Thin adapter: the log's rows -> the log's analytics records -> chart-ready JSON.
+
+All numbers come from ``thrustcoach.log.analytics`` / ``thrustcoach.log.symmetry``; this module
+only reads the rows and lays the results out per week and side for plotly.js.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from thrustcoach.log.analytics import (
+    RepRecord,
+    SetRecord,
+    set_e1rm_kg,
+    side_summaries,
+    volume_kg,
+    week_start,
+)
+from thrustcoach.log.models import (
+    Athlete,
+    BodyMass,
+    RepMetric,
+    SetEntry,
+    TrainingSession,
+    VideoAnalysis,
+)
+from thrustcoach.log.settings import load_analytics_settings
+from thrustcoach.log.symmetry import (
+    gap_trend,
+    infer_weak_side,
+    symmetry_flag,
+    weekly_symmetry,
+    weekly_video_symmetry,
+)
+from thrustcoach.vocab import Side, VariantId
+
+__all__ = ["progress_data", "rep_records", "set_records"]
+
+
+def _body_mass_lookup(db: Session, athlete_id: int) -> list[tuple[dt.date, Decimal]]:
+    rows = db.execute(
+        select(BodyMass.measured_on, BodyMass.mass_kg)
+        .where(BodyMass.athlete_id == athlete_id)
+        .order_by(BodyMass.measured_on)
+    ).all()
+    return [(d, m) for d, m in rows]
+
+
+def _mass_on(masses: list[tuple[dt.date, Decimal]], day: dt.date) -> Decimal | None:
+    """Latest body mass measured on or before ``day`` (the analytics' convention)."""
+    found = None
+    for measured_on, mass in masses:
+        if measured_on > day:
+            break
+        found = mass
+    return found
+
+
+def set_records(db: Session, *, athlete_id: int) -> list[SetRecord]:
+    masses = _body_mass_lookup(db, athlete_id)
+    rows = db.execute(
+        select(SetEntry, TrainingSession.performed_on)
+        .join(TrainingSession, SetEntry.session_id == TrainingSession.id)
+        .where(SetEntry.athlete_id == athlete_id)
+        .order_by(TrainingSession.performed_on, SetEntry.order_index)
+    ).all()
+    return [
+        SetRecord(
+            set_id=s.id,
+            performed_on=day,
+            variant=VariantId(s.variant),
+            side=Side(s.side),
+            reps=s.reps,
+            load_kg=s.load_kg,
+            body_mass_kg=_mass_on(masses, day),
+            target_reps=s.target_reps,
+            pause_s=s.pause_s,
+            lowering_s=s.lowering_s,
+            bench_contact=s.bench_contact,
+            pelvis_level=s.pelvis_level,
+            full_range=s.full_range,
+            pain=s.pain,
+        )
+        for s, day in rows
+    ]
+
+
+def rep_records(db: Session, *, athlete_id: int) -> list[RepRecord]:
+    rows = db.execute(
+        select(RepMetric, TrainingSession.performed_on)
+        .join(VideoAnalysis, RepMetric.analysis_id == VideoAnalysis.id)
+        .join(SetEntry, VideoAnalysis.set_id == SetEntry.id)
+        .join(TrainingSession, SetEntry.session_id == TrainingSession.id)
+        .where(RepMetric.athlete_id == athlete_id)
+    ).all()
+    return [
+        RepRecord(
+            set_id=0,
+            performed_on=day,
+            side=Side(r.side),
+            rep_index=r.rep_index,
+            peak_hip_angle_deg=r.peak_hip_angle_deg,
+            pause_s=r.pause_s,
+            shin_angle_top_deg=r.shin_angle_top_deg,
+            concentric_s=r.concentric_s,
+            eccentric_s=r.eccentric_s,
+        )
+        for r, day in rows
+    ]
+
+
+def _per_side_weekly(records: list[SetRecord]) -> dict[str, Any]:
+    weeks = sorted({week_start(r.performed_on) for r in records})
+    out: dict[str, Any] = {"weeks": [w.isoformat() for w in weeks]}
+    for side in (Side.LEFT, Side.RIGHT, Side.BOTH):
+        top: dict[dt.date, float] = defaultdict(float)
+        e1rm: dict[dt.date, float] = defaultdict(float)
+        volume: dict[dt.date, float] = defaultdict(float)
+        for r in records:
+            if r.side is not side:
+                continue
+            w = week_start(r.performed_on)
+            top[w] = max(top[w], float(r.load_kg))
+            est = set_e1rm_kg(r)
+            if est is not None:
+                e1rm[w] = max(e1rm[w], float(est))
+            volume[w] += float(volume_kg(r))
+        out[side.value] = {
+            "top_load_kg": [top.get(w) for w in weeks],
+            "e1rm_kg": [e1rm.get(w) or None for w in weeks],
+            "volume_kg": [round(volume.get(w, 0.0), 1) for w in weeks],
+        }
+    return out
+
+
+def _form_flags_weekly(records: list[SetRecord]) -> dict[str, Any]:
+    """Share of sets per week with each form check passed (None when not recorded)."""
+    weeks = sorted({week_start(r.performed_on) for r in records})
+    out: dict[str, Any] = {"weeks": [w.isoformat() for w in weeks]}
+    for flag in ("bench_contact", "pelvis_level", "full_range"):
+        series: list[float | None] = []
+        for w in weeks:
+            vals = [getattr(r, flag) for r in records if week_start(r.performed_on) == w]
+            known = [v for v in vals if v is not None]
+            series.append(round(100 * sum(known) / len(known), 1) if known else None)
+        out[flag] = series
+    return out
+
+
+def progress_data(db: Session, athlete: Athlete) -> dict[str, Any]:
+    records = set_records(db, athlete_id=athlete.id)
+    reps = rep_records(db, athlete_id=athlete.id)
+    declared = Side(athlete.weak_side) if athlete.weak_side else None
+    weak = infer_weak_side(records, declared=declared)
+    threshold = load_analytics_settings().symmetry.threshold_pct
+    data: dict[str, Any] = {
+        "athlete": {"id": athlete.id, "name": athlete.name},
+        "weak_side": weak.value if weak else None,
+        "threshold_pct": threshold,
+        "sets": len(records),
+        "per_side": _per_side_weekly(records),
+        "form_flags": _form_flags_weekly(records),
+        "summary": {
+            side.value: {
+                "sets": s.sets,
+                "reps": s.reps,
+                "volume_kg": float(s.volume_kg),
+                "top_load_kg": float(s.top_load_kg),
+            }
+            for side, s in side_summaries(records).items()
+        },
+        "symmetry": None,
+        "video_symmetry": None,
+    }
+    if weak is not None:
+        weeks = weekly_symmetry(records, weak_side=weak)
+        flag = symmetry_flag(weeks)
+        trend = gap_trend(weeks)
+        data["symmetry"] = {
+            "weeks": [w.week.isoformat() for w in weeks],
+            "lsi": {m: [w.values.get(m) for w in weeks] for m in ("reps", "load", "e1rm")},
+            "flag": {
+                "flagged": flag.flagged,
+                "weeks_below": flag.weeks_below,
+                "latest_pct": flag.latest_pct,
+            },
+            "gap_trend_pct_per_week": trend.slope_pct_per_week,
+        }
+        video = weekly_video_symmetry(reps, weak_side=weak)
+        if video:
+            data["video_symmetry"] = {
+                "weeks": [w.week.isoformat() for w in video],
+                "lsi": {m: [w.values.get(m) for w in video] for m in ("peak_hip_angle", "pause")},
+                "weak": {
+                    m: [w.weak.get(m) for w in video]
+                    for m in ("peak_hip_angle", "pause", "shin_angle")
+                },
+                "strong": {
+                    m: [w.strong.get(m) for w in video]
+                    for m in ("peak_hip_angle", "pause", "shin_angle")
+                },
+            }
+    return data
