@@ -33,7 +33,7 @@ app = typer.Typer(
 )
 
 # Modules under thrustcoach.cli that define register(app). Order = order in --help.
-_COMMAND_MODULES: tuple[str, ...] = ("plan", "serve")
+_COMMAND_MODULES: tuple[str, ...] = ("guide", "plan", "serve")
 
 _state = {"debug": False}
 
@@ -85,7 +85,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: never a raw traceback
         import click
 
-        if isinstance(exc, click.ClickException):
+        # typer >= 0.20 vendors click as typer._click: its usage errors are not click's.
+        from typer._click.exceptions import ClickException as VendoredClickException
+
+        if isinstance(exc, click.ClickException | VendoredClickException):
             exc.show()
             code = exc.exit_code
         else:

@@ -59,16 +59,10 @@ def to_rich(markdown: str) -> Markdown:
 
 
 def overview_markdown(kb: KnowledgeBase) -> str:
-    lines = [
-        "# ThrustCoach exercise guide",
-        "",
-        "| Variant | Id | Level | Legs | Load |",
-        "|---|---|---|---|---|",
-    ]
+    lines = ["# ThrustCoach exercise guide", "", "| Id | Variant | Level |", "|---|---|---|"]
     for v in kb.variants:
-        default = " (default)" if v.id is kb.default_variant else ""
-        legs = "one" if v.unilateral else "two"
-        lines.append(f"| {v.name}{default} | `{v.id}` | {v.level} | {legs} | {v.load} |")
+        default = " *(default)*" if v.id is kb.default_variant else ""
+        lines.append(f"| `{v.id}` | {v.name}{default} | {v.level} |")
     lines += [
         "",
         f"Default variant: **{kb.variant(kb.default_variant).name}**.",
