@@ -32,6 +32,8 @@ from thrustcoach.kb.models import FaqEntry, KnowledgeBase, Mistake
 __all__ = ["Match", "TroubleshootResult", "troubleshoot"]
 
 log = logging.getLogger(__name__)
+# bm25s sets its own logger to DEBUG, which would print index-building chatter under the CLI.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 _WORD = re.compile(r"[a-z0-9]+")
 # Words that carry no symptom: BM25's English list plus chat filler.
