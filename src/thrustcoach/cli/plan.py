@@ -76,6 +76,8 @@ def _bilateral(set_text: str | None, one_rm: str | None) -> dict[str, Any] | Non
         return {"load_kg": _decimal(one_rm, "--one-rm-kg"), "reps": 1}
     if not set_text or set_text.strip().lower() in {"", "none", "unknown", "-"}:
         return None
+    if re.fullmatch(r"\s*\d+(?:[.,]\d+)?\s*(?:kg)?\s*", set_text, re.IGNORECASE):
+        return {"load_kg": _decimal(set_text, "--bilateral-set"), "reps": 1}  # a plain 1RM
     match = _SET_RE.match(set_text)
     if match is None:
         if "-" in set_text:
@@ -149,7 +151,9 @@ def _collect_inputs(opts: dict[str, str | None], ask: _Asker) -> PlanInputs:
     bilateral = opts["bilateral_set"] or opts["one_rm_kg"]
     if bilateral is None and ask.interactive:
         bilateral = Prompt.ask(
-            "Bilateral hip thrust: a recent set LOADxREPS, blank if unknown", default=""
+            "Bilateral hip thrust: a recent set LOADxREPS (e.g. 100x8) or a 1RM in kg "
+            "(blank if unknown)",
+            default="",
         )
         opts = {**opts, "bilateral_set": bilateral}
     weak = ask(
@@ -269,7 +273,8 @@ def plan(
     bilateral_set: str | None = typer.Option(
         None,
         "--bilateral-set",
-        help="A recent bilateral hip thrust set, LOADxREPS in kg, e.g. 100x8.",
+        help="A recent bilateral hip thrust set, LOADxREPS in kg, e.g. 100x8 "
+        "(a plain number = 1RM).",
     ),
     one_rm_kg: str | None = typer.Option(
         None, "--one-rm-kg", help="Or your bilateral hip thrust 1RM in kg."

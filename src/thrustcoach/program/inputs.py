@@ -59,14 +59,14 @@ def epley_e1rm(load_kg: Decimal, reps: int) -> Decimal:
     """Epley estimated one-rep max: ``load x (1 + reps / 30)``; a single is its own 1RM."""
     if reps <= 1:
         return load_kg
-    return load_kg * (1 + Decimal(reps) / 30)
+    return load_kg * (30 + reps) / 30
 
 
 def epley_load_for_reps(e1rm_kg: Decimal, reps: int) -> Decimal:
     """Inverse Epley: the load that ``reps`` reps to failure allow for a given e1RM."""
     if reps <= 1:
         return e1rm_kg
-    return e1rm_kg / (1 + Decimal(reps) / 30)
+    return e1rm_kg * 30 / (30 + reps)
 
 
 class BilateralLift(BaseModel):
