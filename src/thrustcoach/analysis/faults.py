@@ -1,0 +1,85 @@
+"""Fault rules (``data/faults.toml``) applied to a rep's metrics, with the KB's cues."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from functools import lru_cache
+
+from thrustcoach.analysis.config import FaultRule, load_fault_rules
+from thrustcoach.analysis.result import FaultFinding
+from thrustcoach.errors import ThrustCoachError
+from thrustcoach.vocab import FaultCode
+
+__all__ = ["FaultContext", "cue_for", "detect_faults"]
+
+log = logging.getLogger(__name__)
+
+
+class FaultContext:
+    """What the rules need besides the metrics: view, bench/floor, legs, prescribed tempo."""
+
+    def __init__(
+        self, *, view: str, on_bench: bool, single_leg: bool, pause_s: float, lowering_s: float
+    ) -> None:
+        self.view = view
+        self.on_bench = on_bench
+        self.single_leg = single_leg
+        self.prescribed = {"pause": pause_s, "lowering": lowering_s}
+
+
+@lru_cache(maxsize=32)
+def cue_for(code: FaultCode) -> tuple[str, str]:
+    """The knowledge base's (cue, title) for a fault; empty strings if the KB lacks it."""
+    try:
+        from thrustcoach.kb import load_knowledge_base
+
+        mistake = load_knowledge_base().mistake(code)
+    except (ImportError, ThrustCoachError, KeyError, AttributeError) as exc:
+        log.warning("no knowledge-base cue for %s: %s", code.value, exc)
+        return "", ""
+    return mistake.cue, mistake.title
+
+
+def _threshold(rule: FaultRule, ctx: FaultContext) -> tuple[float | None, float | None]:
+    below = rule.below
+    if rule.floor_below is not None and not ctx.on_bench:
+        below = rule.floor_below
+    if rule.of_prescribed is not None:
+        base = ctx.prescribed[rule.of_prescribed]
+        below = None if below is None else below * base
+        return below, None if rule.above is None else rule.above * base
+    return below, rule.above
+
+
+def detect_faults(
+    metrics: Mapping[str, float | None],
+    *,
+    ctx: FaultContext,
+    rules: tuple[FaultRule, ...] | None = None,
+) -> tuple[FaultFinding, ...]:
+    found = []
+    for rule in rules if rules is not None else load_fault_rules():
+        value = metrics.get(rule.metric)
+        if (
+            value is None
+            or ctx.view not in rule.views
+            or (rule.single_leg_only and not ctx.single_leg)
+        ):
+            continue
+        below, above = _threshold(rule, ctx)
+        hit = (below is not None and value < below, above is not None and value > above)
+        if any(hit):
+            threshold = below if hit[0] else above
+            assert threshold is not None
+            cue, title = cue_for(rule.code)
+            found.append(
+                FaultFinding(
+                    code=rule.code,
+                    value=round(value, 3),
+                    threshold=round(threshold, 3),
+                    cue=cue,
+                    title=title,
+                )
+            )
+    return tuple(found)

@@ -1,0 +1,110 @@
+"""Per-rep measurements: tempo, hip range, knee and shin at the top, pelvis, free leg, knee.
+
+Sagittal angles (hip, knee, shin) need a side or oblique view; pelvic roll and knee travel
+need to see across the body (oblique or front). A metric the view cannot show is ``None``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from thrustcoach.analysis.angles import line_angle_deg
+from thrustcoach.analysis.reps import RepTiming
+from thrustcoach.analysis.view import ViewInfo
+
+__all__ = ["Signals", "rep_metrics"]
+
+Arr = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Filtered signals on the analysis grid that the metrics read."""
+
+    time_s: Arr
+    hip: Arr  # working hip angle (deg)
+    knee: Arr
+    free_hip: Arr
+    shin: Arr  # working shin from vertical, + ankle away from the bench
+    pelvis_roll: Arr  # hip line minus shoulder line tilt (deg)
+    knee_medial: Arr  # working knee inward offset in hip widths
+    single_leg: bool
+
+
+def shin_angle_deg(knee: Arr, ankle: Arr, *, feet_sign: float) -> Arr:
+    """Shin from vertical; positive when the ankle is farther from the bench than the knee."""
+    dx = feet_sign * (ankle[:, 0] - knee[:, 0])
+    dy = ankle[:, 1] - knee[:, 1]
+    return np.asarray(np.degrees(np.arctan2(dx, np.maximum(dy, 1e-6))))
+
+
+def pelvis_roll_deg(points: dict[str, Arr], *, yaw_deg: float) -> Arr:
+    """Roll of the pelvis relative to the shoulders, undoing the view's foreshortening."""
+    rel = line_angle_deg(points["left_hip"], points["right_hip"]) - line_angle_deg(
+        points["left_shoulder"], points["right_shoulder"]
+    )
+    scale = np.sin(np.radians(max(yaw_deg, 1.0)))
+    return np.asarray(np.degrees(np.arctan(np.tan(np.radians(rel)) * scale)))
+
+
+def knee_medial_ratio(points: dict[str, Arr], *, left_planted: NDArray[np.bool_]) -> Arr:
+    """Inward offset of the working knee from its hip-ankle midline, in hip widths."""
+    out = []
+    for side, other in (("left", "right"), ("right", "left")):
+        hip, knee, ankle = (points[f"{side}_{j}"][:, 0] for j in ("hip", "knee", "ankle"))
+        inward = np.sign(points[f"{other}_hip"][:, 0] - hip)
+        width = np.maximum(np.abs(points["left_hip"][:, 0] - points["right_hip"][:, 0]), 1e-6)
+        out.append((knee - (hip + ankle) / 2) * inward / width)
+    return np.where(left_planted, out[0], out[1])
+
+
+def _mean(x: Arr, lo: int, hi: int) -> float:
+    return float(np.mean(x[lo : max(hi, lo) + 1]))
+
+
+def rep_metrics(
+    sig: Signals, rep: RepTiming, *, view: ViewInfo, rate_hz: float
+) -> dict[str, float | None]:
+    t = sig.time_s
+    sagittal = view.view != "front"
+    across = view.view != "side"
+    bottom_i = rep.bottom_after if rep.partial_start else rep.bottom_before
+    b_lo, b_hi = (
+        (rep.end, rep.bottom_after) if rep.partial_start else (rep.bottom_before, rep.start)
+    )
+    peak = float(sig.hip[rep.peak])
+    bottom = float(sig.hip[bottom_i])
+    top_lo, top_hi = rep.top, max(rep.pause_end, rep.top)
+    m: dict[str, float | None] = {
+        "start_s": float(t[rep.start]),
+        "top_s": float(t[rep.top]),
+        "pause_end_s": float(t[rep.pause_end]),
+        "end_s": float(t[rep.end]),
+        "concentric_s": None if rep.partial_start else float(t[rep.top] - t[rep.start]),
+        "pause_s": float(t[rep.pause_end] - t[rep.top]),
+        "eccentric_s": None if rep.partial_end else float(t[rep.end] - t[rep.pause_end]),
+        "peak_hip_angle_deg": peak if sagittal else None,
+        "bottom_hip_angle_deg": bottom if sagittal else None,
+        "range_of_motion_deg": peak - bottom if sagittal else None,
+        "knee_angle_top_deg": _mean(sig.knee, top_lo, top_hi) if sagittal else None,
+        "shin_angle_top_deg": _mean(sig.shin, top_lo, top_hi) if sagittal else None,
+        "bottom_turnaround_s": rep.turnaround_s,
+        "pelvic_rotation_deg": None,
+        "knee_cave_ratio": None,
+        "free_leg_motion_deg": None,
+    }
+    if across:
+        roll = _mean(sig.pelvis_roll, top_lo, top_hi) - _mean(sig.pelvis_roll, b_lo, b_hi)
+        m["pelvic_rotation_deg"] = abs(roll)
+    if view.view == "front":
+        m["knee_cave_ratio"] = _mean(sig.knee_medial, top_lo, top_hi) - _mean(
+            sig.knee_medial, b_lo, b_hi
+        )
+    if sig.single_leg and sagittal:
+        seg = sig.free_hip[rep.start : rep.end + 1]
+        m["free_leg_motion_deg"] = float(np.max(seg) - np.min(seg)) if seg.size else None
+    del rate_hz
+    return m

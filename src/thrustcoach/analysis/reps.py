@@ -1,0 +1,143 @@
+"""Rep segmentation and phases on the filtered hip angle.
+
+A rep is a lockout: a peak of the hip angle that rises at least ``min_range_deg`` above the
+bottoms around it (scipy's peak prominence, so noise, rests and tremor during the pause do
+not make reps). The recording is padded with its lowest angle so a set that starts at the top
+or ends during the lowering still shows its lockouts; a rise at an edge that stops short of
+the set's usual lockout is not counted.
+
+Phases come from the angular speed: the lift runs from where the rising speed first exceeds
+``speed_fraction`` of its peak to where it drops below it again (lockout), the pause lasts
+until the lowering speed passes the same share of its peak, and the lowering ends where it
+falls below it. Only reps are looped over, never frames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.signal import find_peaks
+
+from thrustcoach.analysis.config import RepsConfig
+
+__all__ = ["RepTiming", "find_reps"]
+
+Arr = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class RepTiming:
+    """Grid indices of one rep's phase boundaries."""
+
+    start: int  # lift begins
+    top: int  # lockout reached: pause begins
+    pause_end: int  # lowering begins
+    end: int  # lowering ends
+    peak: int  # highest hip angle
+    bottom_before: int
+    bottom_after: int
+    partial_start: bool  # the recording began during this rep's lift or pause
+    partial_end: bool  # the recording ended during this rep's lowering
+    turnaround_s: float | None  # from half lowering speed to half lifting speed of the next rep
+
+
+def _peaks(angle: Arr, *, rate_hz: float, cfg: RepsConfig) -> list[int]:
+    n = angle.shape[0]
+    pad = max(int(rate_hz), 2)
+    low = float(np.min(angle))
+    padded = np.concatenate([np.full(pad, low), angle, np.full(pad, low)])
+    peaks, props = find_peaks(
+        padded,
+        prominence=cfg.min_range_deg,
+        distance=max(int(cfg.min_rep_interval_s * rate_hz), 1),
+    )
+    idx = np.clip(peaks - pad, 0, n - 1)
+    edge = (props["left_bases"] < pad) | (props["right_bases"] >= pad + n)
+    interior = angle[idx[~edge]]
+    ref = (
+        float(np.median(interior))
+        if interior.size
+        else float(np.max(angle[idx]))
+        if idx.size
+        else 0.0
+    )
+    keep = ~edge | (angle[idx] >= ref - cfg.edge_peak_tolerance_deg)
+    return [int(i) for i in idx[keep]]
+
+
+def _last_slow(slow: NDArray[np.bool_], lo: int, hi: int) -> int | None:
+    hits = np.flatnonzero(slow[lo : hi + 1])
+    return lo + int(hits[-1]) if hits.size else None
+
+
+def _first_slow(slow: NDArray[np.bool_], lo: int, hi: int) -> int | None:
+    hits = np.flatnonzero(slow[lo : hi + 1])
+    return lo + int(hits[0]) if hits.size else None
+
+
+def _phases(
+    angle: Arr, v: Arr, p: int, b0: int, b1: int, k: float
+) -> tuple[int, int, int, int, int, int]:
+    i_up = b0 + int(np.argmax(v[b0 : p + 1]))
+    v_up = max(float(v[i_up]), 1e-6)
+    slow_up = v < k * v_up
+    start = _last_slow(slow_up, b0, i_up)
+    start = b0 if start is None else start + 1
+    top = _first_slow(slow_up, i_up, p)
+    top = p if top is None else top
+    i_dn = p + int(np.argmin(v[p : b1 + 1]))
+    v_dn = min(float(v[i_dn]), -1e-6)
+    slow_dn = v > k * v_dn
+    pause_end = _last_slow(slow_dn, top, i_dn)
+    pause_end = top if pause_end is None else max(pause_end + 1, top)
+    end = _first_slow(slow_dn, i_dn, b1)
+    end = b1 if end is None else end
+    return start, top, pause_end, end, i_up, i_dn
+
+
+def find_reps(angle: Arr, *, rate_hz: float, cfg: RepsConfig) -> list[RepTiming]:
+    """Reps in a filtered hip-angle series sampled uniformly at ``rate_hz``."""
+    n = angle.shape[0]
+    if n < 4 or not np.isfinite(angle).all():
+        return []
+    peaks = _peaks(angle, rate_hz=rate_hz, cfg=cfg)
+    v = np.gradient(angle) * rate_hz
+    bounds = [0, *peaks, n - 1]
+    bottoms = [
+        bounds[i] + int(np.argmin(angle[bounds[i] : bounds[i + 1] + 1]))
+        for i in range(len(bounds) - 1)
+    ]
+    raw = []
+    for i, p in enumerate(peaks):
+        b0, b1 = bottoms[i], bottoms[i + 1]
+        raw.append((p, b0, b1, *_phases(angle, v, p, b0, b1, cfg.speed_fraction)))
+    reps = []
+    for i, (p, b0, b1, start, top, pause_end, end, _i_up, i_dn) in enumerate(raw):
+        rom = angle[p] - min(angle[b0], angle[b1])
+        partial_start = b0 == 0 and angle[0] > angle[b1] + 0.3 * (angle[p] - angle[b1])
+        partial_end = b1 == n - 1 and angle[-1] > angle[b0] + 0.3 * (angle[p] - angle[b0])
+        del rom
+        turnaround = None
+        if i + 1 < len(raw):
+            nxt_up = raw[i + 1][7]
+            fast_dn = np.flatnonzero(v[i_dn : b1 + 1] <= 0.5 * v[i_dn])
+            fast_up = np.flatnonzero(v[b1 : nxt_up + 1] >= 0.5 * v[nxt_up])
+            if fast_dn.size and fast_up.size:
+                turnaround = float((b1 + fast_up[0] - (i_dn + fast_dn[-1])) / rate_hz)
+        reps.append(
+            RepTiming(
+                start=start,
+                top=top,
+                pause_end=pause_end,
+                end=end,
+                peak=p,
+                bottom_before=b0,
+                bottom_after=b1,
+                partial_start=bool(partial_start),
+                partial_end=bool(partial_end),
+                turnaround_s=turnaround,
+            )
+        )
+    return reps
