@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.resources
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -18,6 +19,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from thrustcoach import __version__
 from thrustcoach.config import Settings, load_settings
 from thrustcoach.errors import DependencyMissingError
+from thrustcoach.web.jobs import JobStore
 from thrustcoach.web.middleware import SecurityHeadersMiddleware
 from thrustcoach.web.problems import install_problem_handlers
 from thrustcoach.web.security import load_secret_key
@@ -60,6 +62,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
+    app.state.jobs = JobStore(
+        settings.data_dir / "jobs",
+        executor=ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis"),
+    )
+    app.state.jobs.mark_interrupted()
     install_problem_handlers(app)
     app.add_middleware(
         SessionMiddleware,

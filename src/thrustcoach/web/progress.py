@@ -1,4 +1,4 @@
-"""Thin adapter: the log's rows -> the log's analytics records -> chart-ready JSON.
+"""Thin adapter: the log's analytics records -> chart-ready JSON for the progress page.
 
 All numbers come from ``thrustcoach.log.analytics`` / ``thrustcoach.log.symmetry``; this module
 only reads the rows and lays the results out per week and side for plotly.js.
@@ -8,28 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from thrustcoach.log.analytics import (
-    RepRecord,
-    SetRecord,
-    set_e1rm_kg,
-    side_summaries,
-    volume_kg,
-    week_start,
-)
-from thrustcoach.log.models import (
-    Athlete,
-    BodyMass,
-    RepMetric,
-    SetEntry,
-    TrainingSession,
-    VideoAnalysis,
-)
+from thrustcoach.log.analyses import rep_records, set_records
+from thrustcoach.log.analytics import SetRecord, set_e1rm_kg, side_summaries, volume_kg, week_start
+from thrustcoach.log.models import Athlete
 from thrustcoach.log.settings import load_analytics_settings
 from thrustcoach.log.symmetry import (
     gap_trend,
@@ -38,81 +23,9 @@ from thrustcoach.log.symmetry import (
     weekly_symmetry,
     weekly_video_symmetry,
 )
-from thrustcoach.vocab import Side, VariantId
+from thrustcoach.vocab import Side
 
-__all__ = ["progress_data", "rep_records", "set_records"]
-
-
-def _body_mass_lookup(db: Session, athlete_id: int) -> list[tuple[dt.date, Decimal]]:
-    rows = db.execute(
-        select(BodyMass.measured_on, BodyMass.mass_kg)
-        .where(BodyMass.athlete_id == athlete_id)
-        .order_by(BodyMass.measured_on)
-    ).all()
-    return [(d, m) for d, m in rows]
-
-
-def _mass_on(masses: list[tuple[dt.date, Decimal]], day: dt.date) -> Decimal | None:
-    """Latest body mass measured on or before ``day`` (the analytics' convention)."""
-    found = None
-    for measured_on, mass in masses:
-        if measured_on > day:
-            break
-        found = mass
-    return found
-
-
-def set_records(db: Session, *, athlete_id: int) -> list[SetRecord]:
-    masses = _body_mass_lookup(db, athlete_id)
-    rows = db.execute(
-        select(SetEntry, TrainingSession.performed_on)
-        .join(TrainingSession, SetEntry.session_id == TrainingSession.id)
-        .where(SetEntry.athlete_id == athlete_id)
-        .order_by(TrainingSession.performed_on, SetEntry.order_index)
-    ).all()
-    return [
-        SetRecord(
-            set_id=s.id,
-            performed_on=day,
-            variant=VariantId(s.variant),
-            side=Side(s.side),
-            reps=s.reps,
-            load_kg=s.load_kg,
-            body_mass_kg=_mass_on(masses, day),
-            target_reps=s.target_reps,
-            pause_s=s.pause_s,
-            lowering_s=s.lowering_s,
-            bench_contact=s.bench_contact,
-            pelvis_level=s.pelvis_level,
-            full_range=s.full_range,
-            pain=s.pain,
-        )
-        for s, day in rows
-    ]
-
-
-def rep_records(db: Session, *, athlete_id: int) -> list[RepRecord]:
-    rows = db.execute(
-        select(RepMetric, TrainingSession.performed_on)
-        .join(VideoAnalysis, RepMetric.analysis_id == VideoAnalysis.id)
-        .join(SetEntry, VideoAnalysis.set_id == SetEntry.id)
-        .join(TrainingSession, SetEntry.session_id == TrainingSession.id)
-        .where(RepMetric.athlete_id == athlete_id)
-    ).all()
-    return [
-        RepRecord(
-            set_id=0,
-            performed_on=day,
-            side=Side(r.side),
-            rep_index=r.rep_index,
-            peak_hip_angle_deg=r.peak_hip_angle_deg,
-            pause_s=r.pause_s,
-            shin_angle_top_deg=r.shin_angle_top_deg,
-            concentric_s=r.concentric_s,
-            eccentric_s=r.eccentric_s,
-        )
-        for r, day in rows
-    ]
+__all__ = ["progress_data"]
 
 
 def _per_side_weekly(records: list[SetRecord]) -> dict[str, Any]:

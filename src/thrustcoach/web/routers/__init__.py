@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from thrustcoach.web.routers import api_log, auth, guide, home, log, plans, progress, today
+from thrustcoach.web.routers import (
+    api_log,
+    auth,
+    guide,
+    home,
+    log,
+    plans,
+    progress,
+    today,
+    video,
+)
 
 __all__ = ["ROUTERS"]
 
@@ -16,6 +26,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     plans.router,
     log.router,
     progress.router,
+    video.router,
     api_log.router,
     progress.api_router,
+    video.api_router,
 )

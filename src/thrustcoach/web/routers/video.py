@@ -1,0 +1,198 @@
+"""Video check: streamed upload, background analysis with progress, report, attach to a set."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import Response
+
+from thrustcoach.config import Settings
+from thrustcoach.errors import NotFoundError
+from thrustcoach.kb.loader import load_knowledge_base
+from thrustcoach.log import repo
+from thrustcoach.log.analyses import attach_analysis
+from thrustcoach.log.models import User
+from thrustcoach.web.access import own_athlete, visible_athlete_ids
+from thrustcoach.web.db import commit
+from thrustcoach.web.deps import ApiUser, CsrfProtect, Db, PageUser
+from thrustcoach.web.jobs import Job, JobStore
+from thrustcoach.web.schemas import Page, Paging, paging
+from thrustcoach.web.templating import flash, render
+from thrustcoach.web.uploads import store_upload
+
+__all__ = ["api_router", "router"]
+
+router = APIRouter(include_in_schema=False)
+api_router = APIRouter(prefix="/api/v1", tags=["analyses"])
+
+
+class AttachIn(BaseModel):
+    set_id: int
+
+
+def _store(request: Request) -> JobStore:
+    store: JobStore = request.app.state.jobs
+    return store
+
+
+def _visible_job(request: Request, db: Session, user: User, job_id: str) -> Job:
+    job = _store(request).load(job_id)
+    if job.athlete_id not in visible_athlete_ids(db, user):
+        raise NotFoundError(f"analysis {job_id} not found")
+    return job
+
+
+def _job_json(store: JobStore, job: Job) -> dict[str, Any]:
+    data = job.public()
+    data["result"] = store.read_json(job.id, "result.json") if job.state == "done" else None
+    data["report_url"] = f"/video/{job.id}"
+    return data
+
+
+@api_router.post(
+    "/analyses",
+    status_code=202,
+    summary="Upload a clip (raw request body) and start its analysis",
+    description=(
+        "Send the file as the request body (e.g. curl --data-binary @clip.mp4 -H "
+        "'Content-Type: video/mp4' '.../api/v1/analyses?filename=clip.mp4'). MP4, MOV, WebM, "
+        "MKV or AVI videos, or landmark CSV/TRC files. 413 above the size limit, 415 for "
+        "other types. Poll GET /api/v1/analyses/{id} for progress."
+    ),
+)
+async def upload(
+    request: Request,
+    db: Db,
+    user: ApiUser,
+    filename: Annotated[str, Query(max_length=255, description="the clip's file name")],
+    pause_s: Annotated[float | None, Query(ge=0, le=30)] = None,
+    lowering_s: Annotated[float | None, Query(ge=0, le=30)] = None,
+) -> JSONResponse:
+    athlete = own_athlete(db, user)
+    settings: Settings = request.app.state.settings
+    store = _store(request)
+    length = request.headers.get("content-length")
+    job_id, folder = store.new_dir()
+    try:
+        stored = await store_upload(
+            request.stream(),
+            dest_dir=folder,
+            filename=filename,
+            content_length=int(length) if length and length.isdigit() else None,
+            max_bytes=settings.max_upload_mb * 1024 * 1024,
+        )
+    except BaseException:
+        for child in folder.iterdir():
+            child.unlink(missing_ok=True)
+        folder.rmdir()
+        raise
+    job = Job(
+        id=job_id,
+        athlete_id=athlete.id,
+        user_id=user.id,
+        display_name=stored.display_name,
+        kind=stored.kind,
+        input_name=stored.path.name,
+    )
+    options = {k: v for k, v in {"pause_s": pause_s, "lowering_s": lowering_s}.items() if v}
+    store.submit(job, options=options)
+    return JSONResponse(
+        _job_json(store, job), status_code=202, headers={"location": f"/api/v1/analyses/{job_id}"}
+    )
+
+
+@api_router.get("/analyses", summary="Your analyses (and your athletes'), newest first")
+def list_jobs(
+    request: Request, db: Db, user: ApiUser, page: Annotated[Paging, Depends(paging)]
+) -> Page[dict[str, Any]]:
+    jobs = _store(request).list_for(visible_athlete_ids(db, user))
+    items = [j.public() for j in jobs[page.offset : page.offset + page.limit]]
+    return Page(items=items, total=len(jobs), limit=page.limit, offset=page.offset)
+
+
+@api_router.get("/analyses/{job_id}", summary="State, progress and (when done) the result")
+def get_job(request: Request, db: Db, user: ApiUser, job_id: str) -> dict[str, Any]:
+    job = _visible_job(request, db, user, job_id)
+    return _job_json(_store(request), job)
+
+
+@api_router.get(
+    "/analyses/{job_id}/files/{name}", summary="result.json, curves.json, annotated.mp4"
+)
+def get_file(request: Request, db: Db, user: ApiUser, job_id: str, name: str) -> FileResponse:
+    job = _visible_job(request, db, user, job_id)
+    path = _store(request).file(job.id, name)
+    media = "video/mp4" if name.endswith(".mp4") else "application/json"
+    return FileResponse(path, media_type=media)
+
+
+def _attach(request: Request, db: Session, user: User, job_id: str, set_id: int) -> Job:
+    store = _store(request)
+    job = _visible_job(request, db, user, job_id)
+    athlete = own_athlete(db, user)
+    if job.athlete_id != athlete.id or job.state != "done":
+        raise NotFoundError(f"no finished analysis {job_id} of yours to attach")
+    row = attach_analysis(
+        db,
+        set_id=set_id,
+        document=store.read_json(job.id, "result.json"),
+        source_name=job.display_name,
+        athlete_id=athlete.id,
+    )
+    commit(db)
+    job.set_id, job.analysis_id = set_id, row.id
+    store.save(job)
+    return job
+
+
+@api_router.post("/analyses/{job_id}/attach", summary="Attach a finished analysis to a set")
+def attach_api(
+    request: Request, db: Db, user: ApiUser, job_id: str, body: AttachIn
+) -> dict[str, Any]:
+    return _attach(request, db, user, job_id, body.set_id).public()
+
+
+# -- pages ----------------------------------------------------------------------------------
+
+
+@router.get("/video")
+def video_page(request: Request, db: Db, user: PageUser) -> Response:
+    jobs = _store(request).list_for(visible_athlete_ids(db, user))[:20]
+    settings: Settings = request.app.state.settings
+    return render(
+        request,
+        "video.html",
+        {"jobs": jobs, "max_mb": settings.max_upload_mb, "can_upload": user.athlete_id is not None},
+    )
+
+
+@router.get("/video/{job_id}")
+def report_page(request: Request, db: Db, user: PageUser, job_id: str) -> Response:
+    store = _store(request)
+    job = _visible_job(request, db, user, job_id)
+    ctx: dict[str, Any] = {"job": job, "result": None, "sets": []}
+    if job.state == "done":
+        result = store.read_json(job.id, "result.json")
+        kb = load_knowledge_base()
+        codes = {f["code"] for s in result["sets"] for r in s["reps"] for f in r["faults"]}
+        ctx["result"] = result
+        ctx["mistakes"] = {c: kb.mistake(c) for c in sorted(codes)}
+        ctx["has_video"] = (store.root / job.id / "annotated.mp4").is_file()
+        ctx["has_curves"] = (store.root / job.id / "curves.json").is_file()
+        if user.athlete_id == job.athlete_id:
+            ctx["sets"] = list(reversed(repo.list_sets(db, athlete_id=job.athlete_id)))[:30]
+    return render(request, "video_report.html", ctx)
+
+
+@router.post("/video/{job_id}/attach", dependencies=[CsrfProtect])
+def attach_page(
+    request: Request, db: Db, user: PageUser, job_id: str, set_id: Annotated[int, Form()]
+) -> Response:
+    _attach(request, db, user, job_id, set_id)
+    flash(request, f"Analysis attached to set {set_id}.", kind="success")
+    return RedirectResponse(f"/video/{job_id}", status_code=303)
