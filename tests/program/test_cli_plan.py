@@ -108,6 +108,8 @@ def test_ics_has_one_event_per_session(tmp_path: Path, capsys: pytest.CaptureFix
     first = events[0]
     assert first.decoded("dtstart").isoformat() == "2026-01-05"
     description = str(first.get("description"))
+    assert description.startswith("left (first): 3 sets, 10+10+10 reps @ 22.5 kg\n")
+    assert "right: 3 sets, 10+10+10 reps @ 22.5 kg" in description
     assert "1. left: 10 reps @ 22.5 kg" in description
     assert "2. right: 10 reps @ 22.5 kg" in description
     assert len({str(e.get("uid")) for e in events}) == 12

@@ -100,11 +100,23 @@ def plan_to_ics(plan: Plan) -> bytes:
         event.add("dtstart", sess.date)
         event.add("dtend", sess.date + timedelta(days=1))
         event.add("dtstamp", _stamp(plan))
-        body = [describe_set(s) for s in sess.sets] + [""] + list(sess.notes)
+        body = [*_per_side_summary(sess), "", *map(describe_set, sess.sets), "", *sess.notes]
         event.add("description", "\n".join(body).strip())
         cal.add_component(event)
     data: bytes = cal.to_ical()
     return data
+
+
+def _per_side_summary(sess: PlanSession) -> list[str]:
+    """E.g. ``left (first): 4 sets, 12+12+12+12 reps @ 22.5 kg``, one line per side."""
+    lines = []
+    for side in dict.fromkeys(s.side for s in sess.sets):
+        sets = sess.sets_for(side)
+        first = " (first)" if side is sess.sets[0].side and side.value != "both" else ""
+        reps = "+".join(str(s.reps) for s in sets)
+        loads = ", ".join(dict.fromkeys(format_load(s.load_kg) for s in sets))
+        lines.append(f"{side.value}{first}: {len(sets)} sets, {reps} reps @ {loads}")
+    return lines
 
 
 def _uid(plan: Plan, sess: PlanSession) -> str:
