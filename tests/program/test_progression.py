@@ -133,3 +133,17 @@ def test_form_flags_from_video_fault_codes() -> None:
     assert not FormFlags.from_fault_codes([FaultCode.NECK_ON_BENCH]).bench_contact
     assert not FormFlags.from_fault_codes([], drift=True).held
     assert FormFlags.from_fault_codes([FaultCode.BOUNCE]).held
+
+
+def test_load_stops_at_60_percent_of_the_bilateral(intermediate_inputs: PlanInputs) -> None:
+    # Ceiling for 70 kg / 100 x 8: 0.6 x 171 / (1 + 14/30) - 35 = 34.95 kg per side.
+    inputs = PlanInputs.checked(
+        **{**intermediate_inputs.model_dump(), "dumbbells_kg": [Decimal(x) for x in (22, 30, 40)]}
+    )
+    plan = build_plan(inputs)
+    assert plan.working_load_kg == Decimal(22)
+    second = next_block(plan, _all_sessions(plan))
+    assert second.working_load_kg == Decimal(30)
+    third = next_block(second, _all_sessions(second))
+    assert third.working_load_kg == Decimal(30)
+    assert any("retest" in n for n in third.notes)

@@ -280,14 +280,14 @@ def plan(
         None, "--one-rm-kg", help="Or your bilateral hip thrust 1RM in kg."
     ),
     weak_side: str | None = typer.Option(
-        None, "--weak-side", help="left | right | unknown [default: unknown]."
+        None, "--weak-side", help="left | right | unknown (default: unknown)."
     ),
     equipment: str | None = typer.Option(None, "--equipment", help="bodyweight | dumbbells."),
     dumbbells: str | None = typer.Option(
         None, "--dumbbells", help="Dumbbell weights you own in kg, e.g. 5,7.5,10,12.5."
     ),
     start: str | None = typer.Option(
-        None, "--start", help="First day of the block, YYYY-MM-DD [default: today]."
+        None, "--start", help="First day of the block, YYYY-MM-DD (default: today)."
     ),
     days: str | None = typer.Option(
         None, "--days", help="Training days, e.g. mon,wed,fri (3 days add the bilateral day)."
@@ -295,7 +295,7 @@ def plan(
     template: str | None = typer.Option(
         None,
         "--template",
-        help=f"Block template id [default: {DEFAULT_TEMPLATE_ID}] (--list-templates).",
+        help=f"Block template id (default: {DEFAULT_TEMPLATE_ID}) (--list-templates).",
     ),
     fmt: str = typer.Option("table", "--format", "-f", help="table | markdown | json | html."),
     out: Path | None = typer.Option(

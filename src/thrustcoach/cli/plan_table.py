@@ -15,7 +15,7 @@ def _session_table(sess: PlanSession) -> Table:
     exercises = sorted({s.exercise.value.replace("_", " ") for s in sess.sets})
     leg = f", free leg {sess.free_leg.value}" if sess.free_leg else ""
     title = f"{sess.date.strftime('%a')} {sess.date.isoformat()}  {', '.join(exercises)}{leg}"
-    table = Table(title=title, title_justify="left", title_style="bold")
+    table = Table(title=title, title_justify="left", title_style="bold", min_width=len(title))
     table.add_column("#", justify="right")
     table.add_column("Side")
     for name in ("Reps", "Load", "Pause s", "Lower s", "Rest s"):

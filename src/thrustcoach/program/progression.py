@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from thrustcoach.errors import PlanError
 from thrustcoach.program.builder import BlockState, assemble_plan
-from thrustcoach.program.loads import dumbbell_step
+from thrustcoach.program.inputs import PlanInputs
+from thrustcoach.program.loads import dumbbell_step, single_leg_target_kg
 from thrustcoach.program.plan import Plan, PlanSession, SessionKind
 from thrustcoach.program.rules import Experience, FreeLeg, Rules, load_rules
 from thrustcoach.program.templates import BlockTemplate, get_template
@@ -163,7 +164,8 @@ def next_block(
             # Top of the bodyweight range on both sides with good form = "bodyweight is easy".
             inputs = inputs.model_copy(update={"experience": Experience.INTERMEDIATE})
             notes.append("Bodyweight is now easy: you count as intermediate.")
-        load, free_leg = _harder(load, free_leg, inputs.dumbbells_kg, rules, notes)
+        up, free_leg = _harder(load, free_leg, inputs.dumbbells_kg, rules, notes)
+        load = _within_ceiling(up, load, inputs=inputs, template=tmpl, rules=rules, notes=notes)
     elif decision.action is ProgressionAction.DECREASE:
         load, free_leg = _easier(load, free_leg, inputs.dumbbells_kg, rules)
     weak = previous_plan.weak_side or _infer_weak_side(results)
@@ -182,6 +184,30 @@ def next_block(
     )
     inputs = inputs.model_copy(update={"weak_side": weak})
     return assemble_plan(inputs, template=tmpl, state=state)
+
+
+def _within_ceiling(
+    up: Decimal | None,
+    load: Decimal | None,
+    *,
+    inputs: PlanInputs,
+    template: BlockTemplate,
+    rules: Rules,
+    notes: list[str],
+) -> Decimal | None:
+    """Hold the load at the top of "50-60 % of the bilateral per side" until a bilateral retest."""
+    if up is None or up == load or inputs.bilateral is None:
+        return up
+    reps = max(w.reps_per_leg for w in template.weeks if not w.deload)
+    top = rules.load.single_leg_fraction_max
+    ceiling = single_leg_target_kg(inputs, reps=reps, fraction=top, rules=rules)
+    if ceiling is not None and up > ceiling:
+        notes.append(
+            f"{up} kg would pass {int(top * 100)} % of your bilateral hip thrust per side: "
+            "retest the bilateral lift and build a new plan with it before adding load."
+        )
+        return load
+    return up
 
 
 def _kg(load: Decimal | None) -> str:
