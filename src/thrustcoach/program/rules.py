@@ -18,7 +18,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from thrustcoach.errors import DataError
 from thrustcoach.vocab import VariantId
 
-__all__ = ["Experience", "FreeLeg", "Rules", "load_rules", "read_data_toml"]
+__all__ = [
+    "Experience",
+    "FreeLeg",
+    "Rules",
+    "load_rules",
+    "parse_rules",
+    "read_data_toml",
+    "validation_message",
+]
 
 _SOURCES = ("seed_000", "seed_001", "assumption")
 
