@@ -29,13 +29,19 @@ from thrustcoach.vocab import Exercise, FaultCode
 CLIPS = Path(__file__).resolve().parents[1].parent / "shared" / "clips"
 # Ground truth from clips/README.md: exercise, rep count, lockout/top times.
 CLIP_TRUTH = {
-    "palfitness_hip_thrust": (Exercise.HIP_THRUST, [0.8, 3.1, 5.2, 7.6, 9.9, 12.2, 14.5], {FaultCode.FOOT_TOO_FAR}),
+    "palfitness_hip_thrust": (
+        Exercise.HIP_THRUST,
+        [0.8, 3.1, 5.2, 7.6, 9.9, 12.2, 14.5],
+        {FaultCode.FOOT_TOO_FAR},
+    ),
     "beproj_bridge": (Exercise.GLUTE_BRIDGE, [0.8, 2.8, 4.7, 6.6, 8.6], set()),
     "kaiakol_squat_correct_016": (Exercise.NOT_RECOGNIZED, [], set()),
 }
 
 
-def match(truth: tuple[TruthRep, ...], pred: tuple[RepResult, ...]) -> list[tuple[TruthRep, RepResult]]:
+def match(
+    truth: tuple[TruthRep, ...], pred: tuple[RepResult, ...]
+) -> list[tuple[TruthRep, RepResult]]:
     """Pair reps whose lockouts are within 1 s, greedily by time."""
     pairs, used = [], set()
     for t in truth:
@@ -70,15 +76,19 @@ class Score:
         if res.exercise is truth.exercise and len(pred) == len(truth.reps):
             self.exact += 1
         else:
-            self.misses.append(f"seed {seed}: {truth.exercise.value}/{truth.view} {len(truth.reps)} reps -> "
-                               f"{res.exercise.value}/{res.view} {len(pred)}")
+            self.misses.append(
+                f"seed {seed}: {truth.exercise.value}/{truth.view} {len(truth.reps)} reps -> "
+                f"{res.exercise.value}/{res.view} {len(pred)}"
+            )
         pairs = match(truth.reps, pred)
         for t, p in pairs:
             self.side_n += 1
             self.side_ok += t.side is p.side
             for name in self.tempo:
                 got = getattr(p, name)
-                partial = (name == "concentric_s" and t.partial_start) or (name == "eccentric_s" and t.partial_end)
+                partial = (name == "concentric_s" and t.partial_start) or (
+                    name == "eccentric_s" and t.partial_end
+                )
                 if got is not None and not partial and not t.partial_start | t.partial_end:
                     self.tempo[name].append(abs(got - getattr(t, name)))
             found = {f.code for f in p.faults}
@@ -101,7 +111,9 @@ class Score:
         print(f"sets: {self.sets}")
         print(f"exercise correct:     {self.exercise_ok / self.sets:7.1%}")
         print(f"rep count exact:      {self.exact / self.sets:7.1%}   (target >= 98 %)")
-        print(f"side accuracy:        {self.side_ok / max(self.side_n, 1):7.1%}   (target >= 99 %, {self.side_n} reps)")
+        print(
+            f"side accuracy:        {self.side_ok / max(self.side_n, 1):7.1%}   (target >= 99 %, {self.side_n} reps)"
+        )
         for name, errs in self.tempo.items():
             print(f"tempo MAE {name:<12}{np.mean(errs):6.3f} s   (target <= 0.15 s, n={len(errs)})")
         print(f"{'fault':<20}{'TP':>5}{'FP':>5}{'FN':>5}{'precision':>11}{'recall':>8}")
@@ -142,10 +154,12 @@ def run_clips(folder: Path) -> None:
         got_tops = [round(r.top_s, 2) for r in res.reps]
         err = [min(abs(g - t) for g in got_tops) for t in tops] if got_tops else []
         found = {f.code for r in res.reps for f in r.faults}
-        print(f"  {stem}: exercise {res.exercise.value} (truth {exercise.value}), reps {len(res.reps)} "
-              f"(truth {len(tops)}), max lockout-time error {max(err, default=0):.2f} s, "
-              f"expected faults found: {sorted(c.value for c in faults & found) or '-'}, "
-              f"all faults: {dict(Counter(f.code.value for r in res.reps for f in r.faults))}")
+        print(
+            f"  {stem}: exercise {res.exercise.value} (truth {exercise.value}), reps {len(res.reps)} "
+            f"(truth {len(tops)}), max lockout-time error {max(err, default=0):.2f} s, "
+            f"expected faults found: {sorted(c.value for c in faults & found) or '-'}, "
+            f"all faults: {dict(Counter(f.code.value for r in res.reps for f in r.faults))}"
+        )
 
 
 def main() -> None:

@@ -69,6 +69,8 @@ class RepsConfig(_Frozen):
     min_range_deg: float
     min_rep_interval_s: float
     speed_fraction: float = Field(gt=0, lt=1)
+    phase_cutoff_hz: float = Field(gt=0)
+    gap_close_s: float = Field(ge=0)
     edge_peak_tolerance_deg: float
     set_gap_s: float
 
@@ -104,6 +106,7 @@ class FaultRule(_Frozen):
     below: float | None = None
     above: float | None = None
     floor_below: float | None = None
+    floor_above: float | None = None
     of_prescribed: Literal["pause", "lowering"] | None = None
     views: tuple[View, ...]
     single_leg_only: bool = False

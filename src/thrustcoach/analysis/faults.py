@@ -42,14 +42,15 @@ def cue_for(code: FaultCode) -> tuple[str, str]:
 
 
 def _threshold(rule: FaultRule, ctx: FaultContext) -> tuple[float | None, float | None]:
-    below = rule.below
-    if rule.floor_below is not None and not ctx.on_bench:
-        below = rule.floor_below
+    below, above = rule.below, rule.above
+    if not ctx.on_bench:
+        below = rule.floor_below if rule.floor_below is not None else below
+        above = rule.floor_above if rule.floor_above is not None else above
     if rule.of_prescribed is not None:
         base = ctx.prescribed[rule.of_prescribed]
         below = None if below is None else below * base
-        return below, None if rule.above is None else rule.above * base
-    return below, rule.above
+        return below, None if above is None else above * base
+    return below, above
 
 
 def detect_faults(

@@ -43,11 +43,15 @@ BENCH = (Exercise.SINGLE_LEG_HIP_THRUST, Exercise.HIP_THRUST)
 def _signals(
     tracks: Tracks, view: ViewInfo, *, single: bool, cfg: AnalysisConfig
 ) -> tuple[Signals, NDArray[np.bool_]]:
-    left_planted = planted_left(tracks, cfg=cfg.sides)
-    chains = build_chains(tracks, left_planted=left_planted, single_leg=single)
+    # Decide the planted leg on the recorded frames (not on the resampled grid, where a label
+    # swap would blend the two legs into a phantom one), then resample the working chains.
+    raw_planted = planted_left(tracks.raw, cfg=cfg.sides)
+    chains = build_chains(tracks.raw, left_planted=raw_planted, single_leg=single)
     keys = [(c, j) for c in chains for j in chains[c]]
-    stacked = np.stack(
-        [chains[c][j] for c, j in keys] + [tracks.points[n] for n in tracks.points], axis=1
+    grid_chains = tracks.to_grid(np.stack([chains[c][j] for c, j in keys], axis=1))
+    left_planted = tracks.to_grid(raw_planted.astype(np.float64)) >= 0.5
+    stacked = np.concatenate(
+        [grid_chains, np.stack([tracks.points[n] for n in tracks.points], axis=1)], axis=1
     )
     smoothed = smooth(stacked, rate_hz=tracks.rate_hz, cfg=cfg.filtering)
     # Undo the oblique camera's foreshortening of the body's length (x) for sagittal angles.

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.signal import find_peaks
+from scipy.ndimage import binary_closing
+from scipy.signal import butter, find_peaks, sosfiltfilt
 
 from thrustcoach.analysis.config import RepsConfig
 
@@ -67,6 +68,27 @@ def _peaks(angle: Arr, *, rate_hz: float, cfg: RepsConfig) -> list[int]:
     return [int(i) for i in idx[keep]]
 
 
+def _speed(angle: Arr, *, rate_hz: float, cfg: RepsConfig) -> Arr:
+    """Angular speed (deg/s) of a more heavily smoothed hip angle: phase changes are slow
+    events, and pose jitter must not make a steady lowering look like a stop."""
+    cutoff = min(cfg.phase_cutoff_hz, 0.45 * rate_hz)
+    sos = butter(2, cutoff, btype="low", fs=rate_hz, output="sos")
+    smooth = (
+        sosfiltfilt(sos, angle, padlen=min(angle.shape[0] - 1, 30))
+        if angle.shape[0] > 12
+        else angle
+    )
+    return np.asarray(np.gradient(smooth) * rate_hz, dtype=np.float64)
+
+
+def _slow_mask(v: Arr, limit: float, *, close: int, up: bool) -> NDArray[np.bool_]:
+    """Frames slower than ``limit``; fast stretches broken by brief dips stay fast."""
+    fast = v >= limit if up else v <= limit
+    if close > 1:
+        fast = binary_closing(fast, structure=np.ones(close, dtype=bool))
+    return np.asarray(~fast)
+
+
 def _last_slow(slow: NDArray[np.bool_], lo: int, hi: int) -> int | None:
     hits = np.flatnonzero(slow[lo : hi + 1])
     return lo + int(hits[-1]) if hits.size else None
@@ -78,20 +100,20 @@ def _first_slow(slow: NDArray[np.bool_], lo: int, hi: int) -> int | None:
 
 
 def _phases(
-    angle: Arr, v: Arr, p: int, b0: int, b1: int, k: float
+    v: Arr, p: int, b0: int, b1: int, k: float, close: int
 ) -> tuple[int, int, int, int, int, int]:
     i_up = b0 + int(np.argmax(v[b0 : p + 1]))
     v_up = max(float(v[i_up]), 1e-6)
-    slow_up = v < k * v_up
+    slow_up = _slow_mask(v, k * v_up, close=close, up=True)
     start = _last_slow(slow_up, b0, i_up)
-    start = b0 if start is None else start + 1
+    start = b0 if start is None else min(start + 1, i_up)
     top = _first_slow(slow_up, i_up, p)
     top = p if top is None else top
     i_dn = p + int(np.argmin(v[p : b1 + 1]))
     v_dn = min(float(v[i_dn]), -1e-6)
-    slow_dn = v > k * v_dn
+    slow_dn = _slow_mask(v, k * v_dn, close=close, up=False)
     pause_end = _last_slow(slow_dn, top, i_dn)
-    pause_end = top if pause_end is None else max(pause_end + 1, top)
+    pause_end = top if pause_end is None else min(max(pause_end + 1, top), i_dn)
     end = _first_slow(slow_dn, i_dn, b1)
     end = b1 if end is None else end
     return start, top, pause_end, end, i_up, i_dn
@@ -103,7 +125,8 @@ def find_reps(angle: Arr, *, rate_hz: float, cfg: RepsConfig) -> list[RepTiming]
     if n < 4 or not np.isfinite(angle).all():
         return []
     peaks = _peaks(angle, rate_hz=rate_hz, cfg=cfg)
-    v = np.gradient(angle) * rate_hz
+    v = _speed(angle, rate_hz=rate_hz, cfg=cfg)
+    close = int(cfg.gap_close_s * rate_hz)
     bounds = [0, *peaks, n - 1]
     bottoms = [
         bounds[i] + int(np.argmin(angle[bounds[i] : bounds[i + 1] + 1]))
@@ -112,7 +135,7 @@ def find_reps(angle: Arr, *, rate_hz: float, cfg: RepsConfig) -> list[RepTiming]
     raw = []
     for i, p in enumerate(peaks):
         b0, b1 = bottoms[i], bottoms[i + 1]
-        raw.append((p, b0, b1, *_phases(angle, v, p, b0, b1, cfg.speed_fraction)))
+        raw.append((p, b0, b1, *_phases(v, p, b0, b1, cfg.speed_fraction, close)))
     reps = []
     for i, (p, b0, b1, start, top, pause_end, end, _i_up, i_dn) in enumerate(raw):
         rom = angle[p] - min(angle[b0], angle[b1])

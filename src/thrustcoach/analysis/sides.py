@@ -9,11 +9,13 @@ with both neighbours on the same set is outvoted (a swap that lasted a whole rep
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from numpy.typing import NDArray
 
 from thrustcoach.analysis.config import SidesConfig
-from thrustcoach.analysis.tracks import JOINTS, Tracks
+from thrustcoach.analysis.tracks import JOINTS
 from thrustcoach.vocab import Side
 
 __all__ = ["ankle_gap_shins", "build_chains", "planted_left", "rep_sides", "shin_length_px"]
@@ -22,7 +24,7 @@ Arr = NDArray[np.float64]
 BoolArr = NDArray[np.bool_]
 
 
-def shin_length_px(tracks: Tracks) -> float:
+def shin_length_px(tracks: Mapping[str, Arr]) -> float:
     """Typical shin length in pixels (the longer of the two, robust to occlusion)."""
     lengths = [
         float(np.median(np.linalg.norm(tracks[f"{s}_knee"] - tracks[f"{s}_ankle"], axis=-1)))
@@ -31,7 +33,7 @@ def shin_length_px(tracks: Tracks) -> float:
     return max(max(lengths), 1e-6)
 
 
-def ankle_gap_shins(tracks: Tracks) -> Arr:
+def ankle_gap_shins(tracks: Mapping[str, Arr]) -> Arr:
     """Left ankle minus right ankle height in shin lengths (+: left lower, i.e. planted)."""
     return (tracks["left_ankle"][:, 1] - tracks["right_ankle"][:, 1]) / shin_length_px(tracks)
 
@@ -47,7 +49,7 @@ def _carry_forward(decided: BoolArr, values: BoolArr) -> BoolArr:
     return values[idx]
 
 
-def planted_left(tracks: Tracks, *, cfg: SidesConfig) -> BoolArr:
+def planted_left(tracks: Mapping[str, Arr], *, cfg: SidesConfig) -> BoolArr:
     """Per frame: is the left-labelled ankle the planted one?"""
     gap = ankle_gap_shins(tracks)
     decided = np.abs(gap) >= cfg.planted_margin_shins
@@ -55,7 +57,7 @@ def planted_left(tracks: Tracks, *, cfg: SidesConfig) -> BoolArr:
 
 
 def build_chains(
-    tracks: Tracks, *, left_planted: BoolArr, single_leg: bool
+    tracks: Mapping[str, Arr], *, left_planted: BoolArr, single_leg: bool
 ) -> dict[str, dict[str, Arr]]:
     """Working and free leg chains (joint -> (T, 2)); bilateral sets average both legs.
 

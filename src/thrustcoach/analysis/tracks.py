@@ -32,6 +32,8 @@ class Tracks:
     rate_hz: float
     points: dict[str, Arr]
     gap_s: Arr  # length of the data gap each grid point falls in (0 inside data)
+    raw_time_s: Arr  # the recorded frames that hold a person (gaps filled per landmark)
+    raw: dict[str, Arr]
 
     def __getitem__(self, name: str) -> Arr:
         return self.points[name]
@@ -39,6 +41,11 @@ class Tracks:
     @property
     def n(self) -> int:
         return int(self.time_s.shape[0])
+
+    def to_grid(self, values: Arr) -> Arr:
+        """Resample per-frame values (T_raw, ...) onto the uniform grid."""
+        grid = resample_uniform(self.raw_time_s, values, rate_hz=self.rate_hz)[1]
+        return grid[: self.n]
 
 
 def _check(series: LandmarkSeries) -> None:
@@ -77,6 +84,8 @@ def prepare_tracks(series: LandmarkSeries, *, cfg: FilteringConfig) -> Tracks:
     # Fill single-landmark holes from neighbours before resampling whole frames.
     t = series.time_s[usable]
     rate = float(np.clip(series.fps, cfg.min_rate_hz, cfg.max_rate_hz))
-    grid, res, gap = resample_uniform(t, fill_gaps(xy[usable]), rate_hz=rate)
+    filled = fill_gaps(xy[usable])
+    grid, res, gap = resample_uniform(t, filled, rate_hz=rate)
     points = {n: res[:, i, :] for i, n in enumerate(names)}
-    return Tracks(time_s=grid, rate_hz=rate, points=points, gap_s=gap)
+    raw = {n: filled[:, i, :] for i, n in enumerate(names)}
+    return Tracks(time_s=grid, rate_hz=rate, points=points, gap_s=gap, raw_time_s=t, raw=raw)

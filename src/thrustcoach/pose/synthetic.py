@@ -21,7 +21,13 @@ from typing import Literal
 import numpy as np
 
 from thrustcoach.pose.series import LandmarkSeries
-from thrustcoach.pose.synthetic_body import Body, Camera
+from thrustcoach.pose.synthetic_body import (
+    Body,
+    Camera,
+    hip_angle_lookup,
+    shoulder_height_m,
+    thrust_top_geometry,
+)
 from thrustcoach.pose.synthetic_render import render
 from thrustcoach.pose.synthetic_schedule import RepPlan, Schedule, build
 from thrustcoach.vocab import Exercise, FaultCode, Side
@@ -51,6 +57,10 @@ FAULT_UNITS: Mapping[FaultCode, str] = {
     FaultCode.FREE_LEG_DRIVE: "deg free-thigh swing during the lift",
     FaultCode.KNEE_CAVE: "m inward knee travel at the top",
 }
+
+
+# Foot placement is set once per set: these faults hold for every rep whatever fault_reps says.
+SET_LEVEL = frozenset({FaultCode.FOOT_TOO_FAR, FaultCode.FOOT_TOO_CLOSE})
 
 
 @dataclass(frozen=True)
@@ -144,14 +154,25 @@ def _view(camera: Camera) -> str:
     return "front" if camera.yaw_deg >= 65 else "oblique"
 
 
+def _reachable(cfg: SyntheticSet) -> tuple[float, float]:
+    """Hip angles the body can reach with this foot placement (the hips stop at the floor)."""
+    ys = shoulder_height_m(cfg)
+    theta, ankle = thrust_top_geometry(
+        cfg.body, shoulder_y_m=ys, shin_angle_deg=cfg.shin_angle_deg or 0.0
+    )
+    table, _ = hip_angle_lookup(cfg.body, shoulder_y_m=ys, ankle=ankle, theta_top=theta)
+    return float(table[0]) + 1.0, float(table[-1]) - 1.0
+
+
 def _plans(cfg: SyntheticSet) -> list[RepPlan]:
     depth = cfg.depth_deg if cfg.depth_deg is not None else (75.0 if cfg.on_bench else 50.0)
+    lowest, highest = _reachable(cfg)
     sides = cfg.sides if cfg.single_leg else (Side.BOTH,)
     n_total = cfg.reps_per_side * len(sides)
     chosen = set(range(n_total)) if cfg.fault_reps is None else set(cfg.fault_reps)
     plans = []
     for i in range(n_total):
-        f = {c: m for c, m in cfg.faults.items() if i in chosen}
+        f = {c: m for c, m in cfg.faults.items() if i in chosen or c in SET_LEVEL}
         if FaultCode.BOUNCE in f and (i + 1) % cfg.reps_per_side == 0:
             f.pop(FaultCode.BOUNCE)  # the last rep of a side has nothing to bounce into
         peak = (
@@ -160,8 +181,8 @@ def _plans(cfg: SyntheticSet) -> list[RepPlan]:
         plans.append(
             RepPlan(
                 side=sides[i // cfg.reps_per_side],
-                bottom_deg=180.0 - depth + f.get(FaultCode.PARTIAL_DEPTH, 0.0),
-                peak_deg=peak,
+                bottom_deg=max(180.0 - depth, lowest) + f.get(FaultCode.PARTIAL_DEPTH, 0.0),
+                peak_deg=min(peak, highest),
                 concentric_s=cfg.concentric_s,
                 pause_s=f.get(FaultCode.SHORT_PAUSE, cfg.pause_s),
                 eccentric_s=f.get(FaultCode.RUSHED_LOWERING, cfg.eccentric_s),

@@ -8,9 +8,13 @@ left. Lengths in metres. Everything is vectorised over time (arrays of shape ``(
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from thrustcoach.pose.synthetic import SyntheticSet
 
 __all__ = [
     "Body",
@@ -18,6 +22,7 @@ __all__ = [
     "hip_angle_lookup",
     "knee_from_circles",
     "project",
+    "shoulder_height_m",
     "squat_points",
     "thrust_top_geometry",
     "walk_points",
@@ -55,6 +60,11 @@ class Camera:
     height_px: int = 720
     side: int = 1
     mirror: bool = False
+
+
+def shoulder_height_m(cfg: SyntheticSet) -> float:
+    """Shoulder joint height: on the bench edge, or lying on the floor."""
+    return (cfg.bench_height_m if cfg.on_bench else 0.0) + 0.07
 
 
 def _dir(theta: Arr) -> Arr:

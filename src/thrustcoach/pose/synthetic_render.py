@@ -13,6 +13,7 @@ from thrustcoach.pose.synthetic_body import (
     hip_angle_lookup,
     knee_from_circles,
     project,
+    shoulder_height_m,
     squat_points,
     thrust_top_geometry,
     walk_points,
@@ -79,7 +80,7 @@ def _per_sample(cfg: SyntheticSet, sch: Schedule, plans: list[RepPlan], t: Arr) 
 def _thrust_world(cfg: SyntheticSet, s: dict[str, Arr]) -> dict[str, Arr]:
     """3-D joint positions (T, 3) by landmark name."""
     b = cfg.body
-    ys = (cfg.bench_height_m if cfg.on_bench else 0.0) + 0.07
+    ys = shoulder_height_m(cfg)
     theta_top, ankle = thrust_top_geometry(
         b, shoulder_y_m=ys, shin_angle_deg=cfg.shin_angle_deg or 0.0
     )

@@ -60,13 +60,22 @@ def _camera(rng: np.random.Generator, view: str) -> Camera:
 
 def _fault(rng: np.random.Generator, exercise: Exercise, view: str) -> dict[FaultCode, float]:
     single = exercise in (Exercise.SINGLE_LEG_HIP_THRUST, Exercise.SINGLE_LEG_GLUTE_BRIDGE)
+    # On the floor the hips meet the floor sooner when the foot is far: foot faults there
+    # also shrink the range of motion, so they are only generated on a bench.
+    bench = exercise in (Exercise.SINGLE_LEG_HIP_THRUST, Exercise.HIP_THRUST)
     codes = [
-        c for c, views in FAULT_VIEWS.items()
-        if view in views and (single or c is not FaultCode.FREE_LEG_DRIVE)
+        c
+        for c, views in FAULT_VIEWS.items()
+        if view in views
+        and (single or c is not FaultCode.FREE_LEG_DRIVE)
+        and (bench or c not in (FaultCode.FOOT_TOO_FAR, FaultCode.FOOT_TOO_CLOSE))
     ]
     code = codes[int(rng.integers(len(codes)))]
     lo, hi = FAULT_MAGNITUDES[code]
-    if code is FaultCode.PARTIAL_DEPTH and exercise in (Exercise.GLUTE_BRIDGE, Exercise.SINGLE_LEG_GLUTE_BRIDGE):
+    if code is FaultCode.PARTIAL_DEPTH and exercise in (
+        Exercise.GLUTE_BRIDGE,
+        Exercise.SINGLE_LEG_GLUTE_BRIDGE,
+    ):
         lo, hi = FLOOR_PARTIAL_DEPTH
     return {code: float(rng.uniform(lo, hi))}
 
@@ -75,8 +84,13 @@ def random_set(seed: int, *, negatives: float = 0.08, fault_share: float = 0.5) 
     """One scenario, fully determined by ``seed``."""
     rng = np.random.default_rng(seed)
     if rng.random() < negatives:
-        return SyntheticSet(motion="squat" if rng.random() < 0.5 else "walk", reps_per_side=4,
-                            camera=_camera(rng, "side"), noise_px=1.0, seed=seed)
+        return SyntheticSet(
+            motion="squat" if rng.random() < 0.5 else "walk",
+            reps_per_side=4,
+            camera=_camera(rng, "side"),
+            noise_px=1.0,
+            seed=seed,
+        )
     exercise = _EXERCISES[int(rng.integers(len(_EXERCISES)))]
     view = str(rng.choice(["side", "oblique", "front"], p=[0.55, 0.3, 0.15]))
     sides = [(Side.LEFT,), (Side.RIGHT,), (Side.LEFT, Side.RIGHT), (Side.RIGHT, Side.LEFT)]
