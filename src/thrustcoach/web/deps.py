@@ -8,6 +8,7 @@ session cookie must send the CSRF token in ``X-CSRF-Token`` for any unsafe metho
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends
@@ -27,6 +28,7 @@ __all__ = [
     "LoginRequiredError",
     "OptionalUser",
     "PageUser",
+    "UserView",
     "csrf_protect",
     "login_user",
     "logout_user",
@@ -36,6 +38,23 @@ _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 _SESSION_UID = "uid"
 
 Db = Annotated[Session, Depends(get_db)]
+
+
+@dataclass(frozen=True)
+class UserView:
+    """What templates show of the signed-in user: plain values, safe after the session ends
+    (error pages render after the request's database session was rolled back)."""
+
+    id: int
+    email: str
+    role: str
+    athlete_id: int | None
+
+
+def _remember(request: Request, user: User | None) -> None:
+    request.state.user = (
+        UserView(user.id, user.email, user.role, user.athlete_id) if user is not None else None
+    )
 
 
 class LoginRequiredError(ThrustCoachError):
@@ -74,7 +93,7 @@ def _session_user(request: Request, db: Session) -> User | None:
 
 def optional_user(request: Request, db: Db) -> User | None:
     user = _session_user(request, db)
-    request.state.user = user
+    _remember(request, user)
     return user
 
 
@@ -102,7 +121,7 @@ async def api_user(request: Request, db: Db) -> User:
                 "the API token is unknown or revoked", hint="create a new token"
             )
         row.last_used_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        request.state.user = row.user
+        _remember(request, row.user)
         return row.user
     user = _session_user(request, db)
     if user is None:
@@ -112,7 +131,7 @@ async def api_user(request: Request, db: Db) -> User:
         )
     if request.method in _UNSAFE:
         verify_csrf_value(request, request.headers.get(CSRF_HEADER))
-    request.state.user = user
+    _remember(request, user)
     return user
 
 

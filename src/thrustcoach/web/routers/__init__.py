@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from thrustcoach.web.routers import (
     api_log,
+    api_plans,
     auth,
     guide,
     home,
@@ -28,6 +29,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     progress.router,
     video.router,
     api_log.router,
+    api_plans.router,
     progress.api_router,
     video.api_router,
 )

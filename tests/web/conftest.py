@@ -1,0 +1,48 @@
+"""Fixtures for the web tests: an app on a fresh data directory, signed-up users, test files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+
+from tests.web.helpers import Account, make_account
+from thrustcoach.config import Settings
+from thrustcoach.log import dispose_engines
+from thrustcoach.web import create_app
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[FastAPI]:
+    settings = Settings(data_dir=tmp_path / "data", max_upload_mb=2)
+    yield create_app(settings)
+    dispose_engines()
+
+
+@pytest.fixture
+def ann(app: FastAPI) -> Account:
+    return make_account(app, "ann@example.org", name="Ann")
+
+
+@pytest.fixture
+def bob(app: FastAPI) -> Account:
+    return make_account(app, "bob@example.org", name="Bob")
+
+
+@pytest.fixture(scope="session")
+def landmark_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic single-leg set: 4 reps on the left leg with a too-short top pause."""
+    from thrustcoach.pose import write_landmarks_csv
+    from thrustcoach.pose.synthetic import SyntheticSet, generate
+    from thrustcoach.vocab import FaultCode, Side
+
+    synth = generate(
+        SyntheticSet(
+            reps_per_side=4, sides=(Side.LEFT,), seed=5, faults={FaultCode.SHORT_PAUSE: 0.2}
+        )
+    )
+    path = tmp_path_factory.mktemp("clips") / "left_set.csv"
+    write_landmarks_csv(synth.series, path)
+    return path
