@@ -181,9 +181,14 @@ def _run_parallel(
     max_fps: float | None,
     on_progress: Callable[[int], None],
 ) -> list[_ChunkResult]:
-    # fork: workers start in milliseconds and the parent holds no MediaPipe state to inherit.
-    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-    ctx = mp.get_context(method)
+    # forkserver: workers fork from a clean server process that has this module preloaded, so
+    # they start fast and never inherit a caller's threads or MediaPipe graph (forking a
+    # process that ran MediaPipe crashes the child).
+    if "forkserver" in mp.get_all_start_methods():
+        ctx: Any = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["thrustcoach.pose.extract"])
+    else:
+        ctx = mp.get_context("spawn")
     progress_queue = ctx.Queue()
     with cf.ProcessPoolExecutor(
         max_workers=len(chunks),

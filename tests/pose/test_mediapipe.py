@@ -1,0 +1,40 @@
+"""The real MediaPipe backend (marked: needs mediapipe; a few seconds)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.pose.videokit import write_plain_video
+from thrustcoach.errors import NoPersonError
+from thrustcoach.pose.estimators import EstimatorSpec, MediaPipePoseEstimator
+from thrustcoach.pose.extract import extract_landmarks
+
+pytestmark = pytest.mark.mediapipe
+
+
+def test_mediapipe_finds_nobody_in_an_empty_room(tmp_path: Path) -> None:
+    """Runs the full model in tracking mode on a tiny generated clip, through a worker."""
+    clip = write_plain_video(tmp_path / "room.mp4", np.arange(12) / 30, width=160, height=120)
+    with pytest.raises(NoPersonError, match="no person found in any of 12 frames"):
+        extract_landmarks(clip, spec=EstimatorSpec(), workers=1)
+
+
+def test_mediapipe_estimator_output_shape() -> None:
+    est = MediaPipePoseEstimator()
+    try:
+        assert est.process(np.full((120, 160, 3), 128, np.uint8), time_s=0.0) is None
+        est.reset()
+    finally:
+        est.close()
+
+
+@pytest.mark.clips
+def test_mediapipe_on_a_real_clip(clips_dir: Path) -> None:
+    run = extract_landmarks(clips_dir / "kaiakol_squat_correct_016.mp4", workers=1)
+    assert run.frames_with_person == run.frames_analysed > 20
+    s = run.series
+    assert s.names[0] == "nose" and len(s.names) == 33
+    assert (s.visibility[:, s.index("left_hip")] > 0.5).mean() > 0.8

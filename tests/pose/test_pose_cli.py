@@ -1,0 +1,52 @@
+"""``thrustcoach pose``: writes the CSV, prints clear one-line errors with exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.pose.videokit import SetVideo
+from thrustcoach.cli import pose as pose_cli
+from thrustcoach.cli.app import main
+from thrustcoach.pose.estimators import EstimatorSpec
+from thrustcoach.pose.extract import extract_landmarks
+from thrustcoach.pose.io import read_landmarks
+
+
+def test_pose_command_writes_landmark_csv(
+    set_video: SetVideo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    def fake_extract(video: Path, **kw: Any) -> Any:
+        return extract_landmarks(video, spec=EstimatorSpec.fake(set_video.series), **kw)
+
+    monkeypatch.setattr(pose_cli, "extract_landmarks", fake_extract)
+    out = tmp_path / "l.csv"
+    code = main(["pose", str(set_video.path), "-o", str(out), "--workers", "2", "--max-fps", "30"])
+    assert code == 0
+    series = read_landmarks(out)
+    assert series.n_frames == set_video.series.n_frames
+    assert series.meta["source"] == "set.mp4"
+    assert "person found in" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["pose", "missing.mp4", "-o", "x.csv"], 3, "no such file"),
+        (["pose", "{notes}", "-o", "x.csv"], 3, "not a video we can open"),
+        (["pose", "{notes}", "-o", "x.csv", "--workers", "0"], 2, "--workers must be at least 1"),
+        (["pose", "{notes}", "-o", "x.csv", "--max-fps", "-1"], 2, "--max-fps"),
+    ],
+)
+def test_pose_command_errors(
+    tmp_path: Path, capsys: Any, args: list[str], code: int, message: str
+) -> None:
+    notes = tmp_path / "notes.mp4"
+    notes.write_text("not a video")
+    argv = [a.replace("{notes}", str(notes)) for a in args]
+    argv = [str(tmp_path / a) if a in ("missing.mp4", "x.csv") else a for a in argv]
+    assert main(argv) == code
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
