@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from thrustcoach.errors import NotFoundError, ThrustCoachError
+from thrustcoach.pose.estimators import EstimatorSpec
 from thrustcoach.web.pipeline import run_analysis
 
 __all__ = ["Job", "JobStore"]
@@ -57,6 +58,8 @@ class JobStore:
     def __init__(self, root: Path, *, executor: Executor) -> None:
         self.root = root
         self.executor = executor
+        # None = the default estimator (MediaPipe); tests put a fake estimator's spec here.
+        self.pose_spec: EstimatorSpec | None = None
 
     def _dir(self, job_id: str) -> Path:
         if not _JOB_ID.match(job_id):
@@ -131,11 +134,11 @@ class JobStore:
         folder = self._dir(job_id)
 
         def progress(fraction: float, message: str) -> None:
-            job.state, job.progress, job.message = (
-                "running",
-                round(min(max(fraction, 0), 1), 3),
-                message,
-            )
+            value = round(min(max(fraction, 0.0), 1.0), 3)
+            # Save at most every 1 %: the page polls once a second, the disk need not hear more.
+            if job.state == "running" and value - job.progress < 0.01:
+                return
+            job.state, job.progress, job.message = "running", value, message
             self.save(job)
 
         try:
@@ -147,6 +150,7 @@ class JobStore:
                 display_name=job.display_name,
                 options=options,
                 progress=progress,
+                pose_spec=self.pose_spec,
             )
         except ThrustCoachError as exc:
             job.state, job.error, job.hint = "failed", exc.message, exc.hint

@@ -1,0 +1,118 @@
+"""Video check: upload, background job with progress, report numbers, attach to a set."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+
+from thrustcoach.pose.estimators import EstimatorSpec
+from thrustcoach.web.jobs import Job
+
+from .helpers import Account
+
+
+def _wait(account: Account, job_id: str, *, timeout_s: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_s
+    seen: list[float] = []
+    while time.monotonic() < deadline:
+        job = account.client.get(f"/api/v1/analyses/{job_id}").json()
+        seen.append(job["progress"])
+        if job["state"] in ("done", "failed"):
+            job["seen_progress"] = seen
+            return job
+        time.sleep(0.05)
+    raise AssertionError("analysis did not finish in time")
+
+
+def test_landmark_file_report_shows_reps_faults_and_cues(ann: Account, landmark_csv: Path) -> None:
+    r = ann.client.post(
+        "/api/v1/analyses?filename=left_set.csv", headers=ann.h, content=landmark_csv.read_bytes()
+    )
+    assert r.status_code == 202
+    assert r.headers["location"] == f"/api/v1/analyses/{r.json()['id']}"
+    job = _wait(ann, r.json()["id"])
+    assert job["state"] == "done", job
+    assert job["seen_progress"] == sorted(job["seen_progress"])  # never goes backwards
+    result = job["result"]
+    assert result["summary"]["rep_count"] == {"left": 4, "right": 0, "both": 0}
+    assert result["summary"]["faults"].get("short_pause") == 4
+    page = ann.client.get(f"/video/{job['id']}").text
+    assert '<span id="reps-left">4</span>' in page
+    assert 'href="/guide/mistakes#short_pause"' in page
+    assert "Cue:" in page
+    assert page.count('<tr class="side-left">') == 4
+    curves = ann.client.get(f"/api/v1/analyses/{job['id']}/files/curves.json").json()
+    assert len(curves["time_s"]) == len(curves["hip_angle_deg"]) > 10
+
+
+def test_attach_to_a_set_feeds_the_log(ann: Account, landmark_csv: Path) -> None:
+    s = ann.client.post("/api/v1/sets", headers=ann.h, json={"side": "left", "reps": 4}).json()
+    wrong = ann.client.post("/api/v1/sets", headers=ann.h, json={"side": "right", "reps": 4}).json()
+    up = ann.client.post(
+        "/api/v1/analyses?filename=a.csv", headers=ann.h, content=landmark_csv.read_bytes()
+    )
+    job = _wait(ann, up.json()["id"])
+    r = ann.client.post(
+        f"/api/v1/analyses/{job['id']}/attach", headers=ann.h, json={"set_id": wrong["id"]}
+    )
+    assert r.status_code == 400 and "left" in r.json()["detail"]  # reps were on the left leg
+    r = ann.client.post(f"/video/{job['id']}/attach", data=ann.form(set_id=s["id"]))
+    assert r.status_code == 200 and f"Attached to set {s['id']}" in r.text
+    assert ann.client.get(f"/api/v1/analyses/{job['id']}").json()["set_id"] == s["id"]
+
+
+def test_progress_survives_a_reload_and_a_restart(app: FastAPI, ann: Account) -> None:
+    store = app.state.jobs
+    job_id, folder = store.new_dir()
+    job = Job(
+        id=job_id,
+        athlete_id=ann.athlete_id or 0,
+        user_id=ann.user_id,
+        display_name="c.mp4",
+        kind="video",
+        input_name="input.mp4",
+        state="running",
+        progress=0.42,
+        message="frame 42",
+    )
+    store.save(job)
+    page = ann.client.get(f"/video/{job_id}").text
+    assert 'value="42"' in page and "frame 42" in page
+    store.mark_interrupted()  # what create_app does after a restart
+    page = ann.client.get(f"/video/{job_id}").text
+    assert "the server stopped while this analysis ran" in page
+
+
+def test_corrupt_video_fails_with_a_clear_message(ann: Account) -> None:
+    fake_mp4 = b"\x00\x00\x00\x18ftypmp42" + b"garbage" * 100
+    r = ann.client.post("/api/v1/analyses?filename=broken.mp4", headers=ann.h, content=fake_mp4)
+    job = _wait(ann, r.json()["id"])
+    assert job["state"] == "failed"
+    assert job["error"] and "internal error" not in job["error"]
+
+
+@pytest.mark.slow
+def test_synthetic_video_through_the_whole_pipeline(
+    app: FastAPI, ann: Account, tmp_path: Path
+) -> None:
+    from tests.pose.videokit import make_set_video
+
+    video = make_set_video(tmp_path / "set.mp4", reps=3)
+    app.state.jobs.pose_spec = EstimatorSpec.fake(video.series)
+    r = ann.client.post(
+        "/api/v1/analyses?filename=set.mp4", headers=ann.h, content=video.path.read_bytes()
+    )
+    assert r.json()["kind"] == "video"
+    job = _wait(ann, r.json()["id"], timeout_s=120)
+    assert job["state"] == "done", job
+    counts = job["result"]["summary"]["rep_count"]
+    assert sum(counts.values()) == video.reps
+    mp4 = ann.client.get(f"/api/v1/analyses/{job['id']}/files/annotated.mp4")
+    assert mp4.status_code == 200 and mp4.content[4:8] == b"ftyp"
+    assert "<video" in ann.client.get(f"/video/{job['id']}").text
+    json.dumps(job)  # the whole status document is plain JSON
