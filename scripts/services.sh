@@ -97,3 +97,27 @@ tc_postgres_stop() {
 }
 
 tc_postgres_setup || true
+
+# Chromium (web engineer): Debian's chromium for the end-to-end browser tests, driven by
+# Playwright through its executable path (Playwright's own browser download is never used).
+# Installs it with apt-get when root and missing, then exports THRUSTCOACH_CHROMIUM; without
+# it the `browser`-marked tests skip.
+tc_chromium_setup() {
+  if [ -n "${THRUSTCOACH_CHROMIUM:-}" ] && [ -x "$THRUSTCOACH_CHROMIUM" ]; then return 0; fi
+  local bin=/usr/bin/chromium
+  if [ ! -x "$bin" ]; then
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+      _tc_log "Chromium is not installed and I cannot install it (need root and apt-get): browser tests will skip"
+      return 0
+    fi
+    _tc_log "installing Chromium (apt-get install chromium)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+      >/tmp/thrustcoach-chromium-install.log 2>&1 \
+      || { _tc_log "apt-get install chromium failed (see /tmp/thrustcoach-chromium-install.log): browser tests will skip"; return 0; }
+  fi
+  [ -x "$bin" ] || return 0
+  export THRUSTCOACH_CHROMIUM=$bin
+  _tc_log "Chromium for browser tests: $bin"
+}
+
+tc_chromium_setup || true
