@@ -71,6 +71,7 @@ class RepsConfig(_Frozen):
     speed_fraction: float = Field(gt=0, lt=1)
     phase_cutoff_hz: float = Field(gt=0)
     gap_close_s: float = Field(ge=0)
+    bottom_band_deg: float = Field(gt=0)
     edge_peak_tolerance_deg: float
     set_gap_s: float
 
@@ -110,6 +111,7 @@ class FaultRule(_Frozen):
     of_prescribed: Literal["pause", "lowering"] | None = None
     views: tuple[View, ...]
     single_leg_only: bool = False
+    unless: tuple[FaultCode, ...] = ()  # skipped when the rep already has one of these
 
 
 def _load(name: str) -> dict[str, Any]:

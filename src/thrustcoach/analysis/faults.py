@@ -68,6 +68,8 @@ def detect_faults(
             or (rule.single_leg_only and not ctx.single_leg)
         ):
             continue
+        if any(f.code in rule.unless for f in found):
+            continue
         below, above = _threshold(rule, ctx)
         hit = (below is not None and value < below, above is not None and value > above)
         if any(hit):

@@ -32,6 +32,7 @@ class Signals:
     pelvis_roll: Arr  # hip line minus shoulder line tilt (deg)
     knee_medial: Arr  # working knee inward offset in hip widths
     single_leg: bool
+    hip_rise_shins: Arr  # hip height above the shoulders in shin lengths (image)
 
 
 def shin_angle_deg(knee: Arr, ankle: Arr, *, feet_sign: float) -> Arr:
@@ -71,7 +72,8 @@ def rep_metrics(
     t = sig.time_s
     sagittal = view.view != "front"
     across = view.view != "side"
-    bottom_i = rep.bottom_after if rep.partial_start else rep.bottom_before
+    # Depth is where this rep's lowering stopped (the start may be the last rep's bottom).
+    bottom_i = rep.bottom_before if rep.partial_end else rep.bottom_after
     b_lo, b_hi = (
         (rep.end, rep.bottom_after) if rep.partial_start else (rep.bottom_before, rep.start)
     )

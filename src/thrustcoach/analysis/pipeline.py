@@ -71,8 +71,22 @@ def _signals(
         pelvis_roll=pelvis_roll_deg(points, yaw_deg=view.yaw_deg),
         knee_medial=knee_medial_ratio(points, left_planted=left_planted),
         single_leg=single,
+        hip_rise_shins=(work["shoulder"][:, 1] - work["hip"][:, 1]) / _shin_px(work),
     )
     return sig, left_planted
+
+
+def _shin_px(chain: dict[str, Arr]) -> float:
+    return max(float(np.median(np.linalg.norm(chain["knee"] - chain["ankle"], axis=-1))), 1e-6)
+
+
+def _rep_signal(sig: Signals, view: ViewInfo) -> Arr:
+    """What reps are cut from: the hip angle, or from the front (where the 2-D hip angle is
+    badly distorted) the hip's height above the shoulders in shin lengths, in degree-like
+    units (1 shin = 57.3) so the same range threshold applies."""
+    if view.view != "front":
+        return sig.hip
+    return np.asarray(np.degrees(sig.hip_rise_shins), dtype=np.float64)
 
 
 def _group_sets(reps: list[RepResult], *, gap_s: float) -> tuple[SetResult, ...]:
@@ -168,7 +182,7 @@ def analyze(series: LandmarkSeries, *, options: AnalysisOptions | None = None) -
         )  # type: ignore[arg-type]
     single = exercise in SINGLE
     sig, left_planted = _signals(tracks, view, single=single, cfg=cfg)
-    timings = find_reps(sig.hip, rate_hz=tracks.rate_hz, cfg=cfg.reps)
+    timings = find_reps(_rep_signal(sig, view), rate_hz=tracks.rate_hz, cfg=cfg.reps)
     sides = (
         rep_sides(left_planted, [(t.start, t.end) for t in timings])
         if single

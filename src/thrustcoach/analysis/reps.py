@@ -41,7 +41,7 @@ class RepTiming:
     bottom_after: int
     partial_start: bool  # the recording began during this rep's lift or pause
     partial_end: bool  # the recording ended during this rep's lowering
-    turnaround_s: float | None  # from half lowering speed to half lifting speed of the next rep
+    turnaround_s: float | None  # time near the bottom before the next rep's lift
 
 
 def _peaks(angle: Arr, *, rate_hz: float, cfg: RepsConfig) -> list[int]:
@@ -100,17 +100,23 @@ def _first_slow(slow: NDArray[np.bool_], lo: int, hi: int) -> int | None:
 
 
 def _phases(
-    v: Arr, p: int, b0: int, b1: int, k: float, close: int
+    angle: Arr, v: Arr, p: int, b0: int, b1: int, k: float, close: int
 ) -> tuple[int, int, int, int, int, int]:
-    i_up = b0 + int(np.argmax(v[b0 : p + 1]))
-    v_up = max(float(v[i_up]), 1e-6)
+    """Phase boundaries of one rep, anchored at the mid-height of its lift and lowering
+    (robust to speed spikes at the recording's edges or from glitches near the bottom)."""
+    w = max(close // 2, 1)
+    below = angle < angle[b0] + 0.5 * (angle[p] - angle[b0])
+    i_up = _last_slow(below, b0, p)
+    i_up = b0 if i_up is None else min(i_up + 1, p)
+    v_up = max(float(np.max(v[max(i_up - w, b0) : i_up + w + 1])), 1e-6)
     slow_up = _slow_mask(v, k * v_up, close=close, up=True)
     start = _last_slow(slow_up, b0, i_up)
     start = b0 if start is None else min(start + 1, i_up)
     top = _first_slow(slow_up, i_up, p)
     top = p if top is None else top
-    i_dn = p + int(np.argmin(v[p : b1 + 1]))
-    v_dn = min(float(v[i_dn]), -1e-6)
+    i_dn = _first_slow(angle < angle[b1] + 0.5 * (angle[p] - angle[b1]), p, b1)
+    i_dn = b1 if i_dn is None else i_dn
+    v_dn = min(float(np.min(v[max(i_dn - w, p) : i_dn + w + 1])), -1e-6)
     slow_dn = _slow_mask(v, k * v_dn, close=close, up=False)
     pause_end = _last_slow(slow_dn, top, i_dn)
     pause_end = top if pause_end is None else min(max(pause_end + 1, top), i_dn)
@@ -135,7 +141,7 @@ def find_reps(angle: Arr, *, rate_hz: float, cfg: RepsConfig) -> list[RepTiming]
     raw = []
     for i, p in enumerate(peaks):
         b0, b1 = bottoms[i], bottoms[i + 1]
-        raw.append((p, b0, b1, *_phases(v, p, b0, b1, cfg.speed_fraction, close)))
+        raw.append((p, b0, b1, *_phases(angle, v, p, b0, b1, cfg.speed_fraction, close)))
     reps = []
     for i, (p, b0, b1, start, top, pause_end, end, _i_up, i_dn) in enumerate(raw):
         rom = angle[p] - min(angle[b0], angle[b1])
@@ -144,11 +150,10 @@ def find_reps(angle: Arr, *, rate_hz: float, cfg: RepsConfig) -> list[RepTiming]
         del rom
         turnaround = None
         if i + 1 < len(raw):
-            nxt_up = raw[i + 1][7]
-            fast_dn = np.flatnonzero(v[i_dn : b1 + 1] <= 0.5 * v[i_dn])
-            fast_up = np.flatnonzero(v[b1 : nxt_up + 1] >= 0.5 * v[nxt_up])
-            if fast_dn.size and fast_up.size:
-                turnaround = float((b1 + fast_up[0] - (i_dn + fast_dn[-1])) / rate_hz)
+            # Time the hips spend near the bottom between this lowering and the next lift.
+            seg = angle[i_dn : raw[i + 1][7] + 1]
+            level = float(np.percentile(seg, 10))  # robust to a glitch at the very bottom
+            turnaround = float(np.count_nonzero(seg <= level + cfg.bottom_band_deg) / rate_hz)
         reps.append(
             RepTiming(
                 start=start,

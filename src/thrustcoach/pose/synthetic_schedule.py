@@ -76,12 +76,13 @@ def build(
     sch = Schedule()
     first = plans[0]
     sch.add(lead_in_s, first.bottom_deg, first.bottom_deg, rep=-1, ramps=(0.3, 0.3))
+    from_deg = first.bottom_deg  # a rep starts where the previous lowering stopped
     for i, p in enumerate(plans):
         bounce_in = i > 0 and plans[i - 1].bounce
         start = sch.end_s
         sch.add(
             p.concentric_s,
-            p.bottom_deg,
+            from_deg,
             p.peak_deg,
             rep=i,
             ramps=(0.02 if bounce_in else _ramp(p.concentric_s), _ramp(p.concentric_s)),
@@ -104,7 +105,8 @@ def build(
             sch.side_switch_s.append(sch.end_s + switch_rest_s / 2)
             sch.add(switch_rest_s, p.bottom_deg, nxt.bottom_deg, rep=-1, ramps=(0.3, 0.3))
         elif not p.bounce:
-            sch.add(p.bottom_s, p.bottom_deg, nxt.bottom_deg, rep=-1, ramps=(0.3, 0.3))
+            sch.add(p.bottom_s, p.bottom_deg, p.bottom_deg, rep=-1, ramps=(0.3, 0.3))
+        from_deg = p.bottom_deg if nxt is None or nxt.side == p.side else nxt.bottom_deg
     return sch
 
 
