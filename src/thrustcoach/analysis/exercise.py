@@ -2,8 +2,8 @@
 
 * Upright bodies (standing, squatting, lunging, walking) are not a hip thrust or a bridge:
   their knees hang below their hips, while lying back the knees are level or higher.
-* Bench versus floor: on a bench the shoulders rest about one shin length above the planted
-  foot; on the floor they are level with it.
+* Bench versus floor: on a bench the shoulders rest well above the hips' lowest point; on
+  the floor shoulders and hips both lie on it.
 * Single leg versus both: the free ankle hangs well above the planted one.
 """
 
@@ -46,14 +46,17 @@ def _length(tracks: Tracks, a: str, b: str) -> np.ndarray:
 
 def classify_exercise(tracks: Tracks, *, cfg: ExerciseConfig) -> ExerciseEvidence:
     sh_y = (tracks["left_shoulder"][:, 1] + tracks["right_shoulder"][:, 1]) / 2
-    low_ankle_y = np.maximum(tracks["left_ankle"][:, 1], tracks["right_ankle"][:, 1])
     drops = [
         (tracks[f"{s}_knee"][:, 1] - tracks[f"{s}_hip"][:, 1])
         / max(float(np.median(_length(tracks, f"{s}_hip", f"{s}_knee"))), 1e-6)
         for s in ("left", "right")
     ]
     upright = float(np.median((drops[0] + drops[1]) / 2))
-    height = float(np.median(low_ankle_y - sh_y) / shin_length_px(tracks))
+    # Shoulders above the hips' lowest point: a camera looking down makes far points look
+    # higher, and the hips lie much closer to the shoulders than the feet do, so this is far
+    # less perspective-sensitive than comparing with the feet.
+    hip_y = (tracks["left_hip"][:, 1] + tracks["right_hip"][:, 1]) / 2
+    height = float((np.percentile(hip_y, 90) - np.median(sh_y)) / shin_length_px(tracks.points))
     gap = float(np.median(np.abs(ankle_gap_shins(tracks))))
     if upright >= cfg.upright_min:
         return ExerciseEvidence(

@@ -27,7 +27,8 @@ FAULT_MAGNITUDES: dict[FaultCode, tuple[float, float]] = {
     FaultCode.FREE_LEG_DRIVE: (30.0, 45.0),
     FaultCode.KNEE_CAVE: (0.07, 0.10),
 }
-FLOOR_PARTIAL_DEPTH = (22.0, 28.0)  # a bridge only has ~50 deg to lose
+# A bridge only moves ~45 deg: smaller faults there keep a rep a rep.
+FLOOR_MAGNITUDES = {FaultCode.PARTIAL_DEPTH: (22.0, 28.0), FaultCode.INCOMPLETE_LOCKOUT: (15.0, 20.0)}
 
 # Views in which each fault can be seen (what the analysis promises).
 FAULT_VIEWS: dict[FaultCode, tuple[str, ...]] = {
@@ -72,11 +73,8 @@ def _fault(rng: np.random.Generator, exercise: Exercise, view: str) -> dict[Faul
     ]
     code = codes[int(rng.integers(len(codes)))]
     lo, hi = FAULT_MAGNITUDES[code]
-    if code is FaultCode.PARTIAL_DEPTH and exercise in (
-        Exercise.GLUTE_BRIDGE,
-        Exercise.SINGLE_LEG_GLUTE_BRIDGE,
-    ):
-        lo, hi = FLOOR_PARTIAL_DEPTH
+    if not bench and code in FLOOR_MAGNITUDES:
+        lo, hi = FLOOR_MAGNITUDES[code]
     return {code: float(rng.uniform(lo, hi))}
 
 
