@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from thrustcoach.cli.log_common import athlete_option_help, db_session, parse_date, resolve_athlete
+from thrustcoach.cli.log_plan import register_plan_commands
 from thrustcoach.cli.log_prompt import interactive_add
 from thrustcoach.errors import InputFileError, NotFoundError, UsageError
 from thrustcoach.log import repo
@@ -381,23 +382,7 @@ def import_cmd(
         console.print(line, markup=False)
 
 
-@log_app.command("plan")
-def plan_cmd(
-    file: Path = typer.Argument(..., help="Plan JSON from 'thrustcoach plan --format json'."),
-    athlete: str | None = ATHLETE,
-) -> None:
-    """Store a plan for the athlete: 'log add -i' and the report compare against it."""
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"cannot read {file}: {exc}") from exc
-    with db_session() as s:
-        who = resolve_athlete(s, athlete)
-        plan = repo.save_plan(s, athlete_id=who.id, plan_json=text)
-        console.print(
-            f"stored plan {plan.id} {plan.name!r} for {who.name} "
-            f"({plan.weeks} weeks from {plan.start_date})"
-        )
+register_plan_commands(log_app)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,59 @@
+"""``thrustcoach log plan`` (store a plan) and ``log results`` (feed the plan's progression)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from thrustcoach.cli.log_common import athlete_option_help, db_session, resolve_athlete
+from thrustcoach.errors import InputFileError, NotFoundError
+from thrustcoach.log import repo
+from thrustcoach.log.results import session_results
+
+__all__ = ["register_plan_commands"]
+
+console = Console(highlight=False)
+
+
+def plan_cmd(
+    file: Path = typer.Argument(..., help="Plan JSON from 'thrustcoach plan --format json'."),
+    athlete: str | None = typer.Option(None, "--athlete", "-a", help=athlete_option_help),
+) -> None:
+    """Store a plan: sets logged on its days link to it; 'log add -i' and the report use it."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"cannot read {file}: {exc}") from exc
+    with db_session() as s:
+        who = resolve_athlete(s, athlete)
+        plan = repo.save_plan(s, athlete_id=who.id, plan_json=text)
+        console.print(
+            f"stored plan {plan.id} {plan.name!r} for {who.name} "
+            f"({plan.weeks} weeks from {plan.start_date})"
+        )
+
+
+def results_cmd(
+    out: Path = typer.Option(..., "--out", help="Where to write the results JSON."),
+    athlete: str | None = typer.Option(None, "--athlete", "-a", help=athlete_option_help),
+    plan_id: int | None = typer.Option(None, "--plan", help="Plan id (default: the active one)."),
+) -> None:
+    """Write the session results of a plan for 'thrustcoach plan --next PLAN --results FILE'."""
+    with db_session() as s:
+        who = resolve_athlete(s, athlete)
+        if plan_id is None:
+            latest = repo.latest_plan(s, athlete_id=who.id)
+            if latest is None:
+                raise NotFoundError(f"{who.name} has no plan", hint="store one with 'log plan'")
+            plan_id = latest.id
+        results = session_results(s, athlete_id=who.id, plan_id=plan_id)
+    out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    console.print(f"wrote {len(results)} session results of plan {plan_id} to {out}")
+
+
+def register_plan_commands(log_app: typer.Typer) -> None:
+    log_app.command("plan")(plan_cmd)
+    log_app.command("results")(results_cmd)
