@@ -30,7 +30,10 @@ from thrustcoach.pose.io.detect import FileKind, detect_kind
 
 # Silence FFmpeg's own stderr chatter about damaged packets; we report problems ourselves.
 os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
-import cv2  # after the environment variable on purpose
+os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
+import cv2  # after the environment variables on purpose
+
+cv2.setLogLevel(2)  # errors only: "can't open by name" warnings become our VideoError
 
 __all__ = ["MIN_SIDE_PX", "VideoFrame", "VideoInfo", "iter_frames", "probe_video"]
 
