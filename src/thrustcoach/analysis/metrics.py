@@ -51,7 +51,9 @@ def pelvis_roll_deg(points: dict[str, Arr], *, yaw_deg: float) -> Arr:
     return np.asarray(np.degrees(np.arctan(np.tan(np.radians(rel)) * scale)))
 
 
-def knee_medial_ratio(points: dict[str, Arr], *, left_planted: NDArray[np.bool_]) -> Arr:
+def knee_medial_ratio(
+    points: dict[str, Arr], *, left_planted: NDArray[np.bool_], single_leg: bool
+) -> Arr:
     """Inward offset of the working knee from its hip-ankle midline, in hip widths."""
     out = []
     for side, other in (("left", "right"), ("right", "left")):
@@ -59,7 +61,11 @@ def knee_medial_ratio(points: dict[str, Arr], *, left_planted: NDArray[np.bool_]
         inward = np.sign(points[f"{other}_hip"][:, 0] - hip)
         width = np.maximum(np.abs(points["left_hip"][:, 0] - points["right_hip"][:, 0]), 1e-6)
         out.append((knee - (hip + ankle) / 2) * inward / width)
-    return np.where(left_planted, out[0], out[1])
+    if single_leg:
+        return np.where(left_planted, out[0], out[1])
+    # Both legs: a camera a little off the midline shifts both knees the same way, which
+    # reads as inward on one leg and outward on the other; the mean cancels it.
+    return (out[0] + out[1]) / 2
 
 
 def _mean(x: Arr, lo: int, hi: int) -> float:
@@ -86,7 +92,7 @@ def rep_metrics(
         "pause_end_s": float(t[rep.pause_end]),
         "end_s": float(t[rep.end]),
         "concentric_s": None if rep.partial_start else float(t[rep.top] - t[rep.start]),
-        "pause_s": float(t[rep.pause_end] - t[rep.top]),
+        "pause_s": None if rep.pause_cut else float(t[rep.pause_end] - t[rep.top]),
         "eccentric_s": None if rep.partial_end else float(t[rep.end] - t[rep.pause_end]),
         "peak_hip_angle_deg": peak if sagittal else None,
         "bottom_hip_angle_deg": bottom if sagittal else None,

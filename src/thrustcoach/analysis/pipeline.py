@@ -69,7 +69,7 @@ def _signals(
         free_hip=angles["free_hip"],
         shin=shin_angle_deg(work["knee"], work["ankle"], feet_sign=view.feet_sign),
         pelvis_roll=pelvis_roll_deg(points, yaw_deg=view.yaw_deg),
-        knee_medial=knee_medial_ratio(points, left_planted=left_planted),
+        knee_medial=knee_medial_ratio(points, left_planted=left_planted, single_leg=single),
         single_leg=single,
         hip_rise_shins=(work["shoulder"][:, 1] - work["hip"][:, 1]) / _shin_px(work),
     )

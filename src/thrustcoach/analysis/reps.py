@@ -41,6 +41,7 @@ class RepTiming:
     bottom_after: int
     partial_start: bool  # the recording began during this rep's lift or pause
     partial_end: bool  # the recording ended during this rep's lowering
+    pause_cut: bool  # the recording began during the top pause: its length is unknown
     turnaround_s: float | None  # time near the bottom before the next rep's lift
 
 
@@ -145,9 +146,11 @@ def find_reps(angle: Arr, *, rate_hz: float, cfg: RepsConfig) -> list[RepTiming]
     reps = []
     for i, (p, b0, b1, start, top, pause_end, end, _i_up, i_dn) in enumerate(raw):
         rom = angle[p] - min(angle[b0], angle[b1])
-        partial_start = b0 == 0 and angle[0] > angle[b1] + 0.3 * (angle[p] - angle[b1])
-        partial_end = b1 == n - 1 and angle[-1] > angle[b0] + 0.3 * (angle[p] - angle[b0])
         del rom
+        # The recording began (ended) with the hips already (still) a third of the way up or more.
+        partial_start = i == 0 and angle[0] > angle[b1] + 0.3 * (angle[p] - angle[b1])
+        partial_end = i == len(raw) - 1 and angle[-1] > angle[b0] + 0.3 * (angle[p] - angle[b0])
+        top_cut = partial_start and angle[0] > angle[p] - 0.2 * (angle[p] - angle[b1])
         turnaround = None
         if i + 1 < len(raw):
             # Time the hips spend near the bottom between this lowering and the next lift.
@@ -165,6 +168,7 @@ def find_reps(angle: Arr, *, rate_hz: float, cfg: RepsConfig) -> list[RepTiming]
                 bottom_after=b1,
                 partial_start=bool(partial_start),
                 partial_end=bool(partial_end),
+                pause_cut=bool(top_cut),
                 turnaround_s=turnaround,
             )
         )

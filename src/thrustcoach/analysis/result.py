@@ -57,7 +57,7 @@ class RepResult(_Frozen):
     pause_end_s: float
     end_s: float
     concentric_s: float | None  # None when the recording began during the lift
-    pause_s: float
+    pause_s: float | None  # None when the recording began during the top pause
     eccentric_s: float | None  # None when the recording ended during the lowering
     peak_hip_angle_deg: float | None
     bottom_hip_angle_deg: float | None

@@ -28,7 +28,10 @@ FAULT_MAGNITUDES: dict[FaultCode, tuple[float, float]] = {
     FaultCode.KNEE_CAVE: (0.07, 0.10),
 }
 # A bridge only moves ~45 deg: smaller faults there keep a rep a rep.
-FLOOR_MAGNITUDES = {FaultCode.PARTIAL_DEPTH: (22.0, 28.0), FaultCode.INCOMPLETE_LOCKOUT: (15.0, 20.0)}
+FLOOR_MAGNITUDES = {
+    FaultCode.PARTIAL_DEPTH: (22.0, 28.0),
+    FaultCode.INCOMPLETE_LOCKOUT: (15.0, 20.0),
+}
 
 # Views in which each fault can be seen (what the analysis promises).
 FAULT_VIEWS: dict[FaultCode, tuple[str, ...]] = {
