@@ -147,3 +147,14 @@ def test_inviting_a_non_coach_fails_clearly(app: FastAPI, ann: Account, bob: Acc
     )
     assert r.status_code == 404
     assert "no coach account" in r.text
+
+
+def test_password_guessing_is_throttled(app: FastAPI, ann: Account) -> None:
+    client = TestClient(app)
+    token = csrf_of(client.get("/login").text)
+    for _ in range(10):
+        r = client.post("/login", data={"email": ann.email, "password": "guess", "csrf_token": token})
+        assert r.status_code == 401
+    r = client.post("/login", data={"email": ann.email, "password": PASSWORD, "csrf_token": token})
+    assert r.status_code == 429
+    assert "too many failed logins" in r.text

@@ -22,6 +22,7 @@ from thrustcoach.errors import DependencyMissingError
 from thrustcoach.web.jobs import JobStore
 from thrustcoach.web.middleware import SecurityHeadersMiddleware
 from thrustcoach.web.problems import install_problem_handlers
+from thrustcoach.web.ratelimit import LoginThrottle
 from thrustcoach.web.security import load_secret_key
 
 __all__ = ["create_app", "plotly_js_path"]
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         executor=ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis"),
     )
     app.state.jobs.mark_interrupted()
+    app.state.login_throttle = LoginThrottle()
     install_problem_handlers(app)
     app.add_middleware(
         SessionMiddleware,

@@ -15,6 +15,7 @@ from thrustcoach.log.models import ApiToken, Athlete, CoachLink, Role, User
 from thrustcoach.web import accounts
 from thrustcoach.web.db import commit
 from thrustcoach.web.deps import CsrfProtect, Db, OptionalUser, PageUser, login_user, logout_user
+from thrustcoach.web.ratelimit import LoginThrottle
 from thrustcoach.web.templating import flash, render
 
 __all__ = ["router"]
@@ -71,10 +72,18 @@ def login(
     next: Annotated[str, Form(max_length=500)] = "/today",
 ) -> Response:
     request.state.user = None
+    throttle: LoginThrottle = request.app.state.login_throttle
+    keys = (
+        f"email:{email.strip().lower()}",
+        f"ip:{request.client.host if request.client else '-'}",
+    )
+    throttle.check(*keys)
     user = accounts.authenticate(db, email, password=password)
     if user is None:
+        throttle.failed(*keys)
         ctx = {"next": _safe_next(next), "email": email, "error": "Wrong e-mail or password."}
         return render(request, "login.html", ctx, status_code=401)
+    throttle.succeeded(keys[0])
     login_user(request, user)
     return RedirectResponse(_safe_next(next), status_code=303)
 
