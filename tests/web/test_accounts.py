@@ -153,7 +153,9 @@ def test_password_guessing_is_throttled(app: FastAPI, ann: Account) -> None:
     client = TestClient(app)
     token = csrf_of(client.get("/login").text)
     for _ in range(10):
-        r = client.post("/login", data={"email": ann.email, "password": "guess", "csrf_token": token})
+        r = client.post(
+            "/login", data={"email": ann.email, "password": "guess", "csrf_token": token}
+        )
         assert r.status_code == 401
     r = client.post("/login", data={"email": ann.email, "password": PASSWORD, "csrf_token": token})
     assert r.status_code == 429
