@@ -112,7 +112,8 @@ class Score:
         print(f"exercise correct:     {self.exercise_ok / self.sets:7.1%}")
         print(f"rep count exact:      {self.exact / self.sets:7.1%}   (target >= 98 %)")
         print(
-            f"side accuracy:        {self.side_ok / max(self.side_n, 1):7.1%}   (target >= 99 %, {self.side_n} reps)"
+            f"side accuracy:        {self.side_ok / max(self.side_n, 1):7.1%}   "
+            f"(target >= 99 %, {self.side_n} reps)"
         )
         for name, errs in self.tempo.items():
             print(f"tempo MAE {name:<12}{np.mean(errs):6.3f} s   (target <= 0.15 s, n={len(errs)})")
@@ -155,7 +156,8 @@ def run_clips(folder: Path) -> None:
         err = [min(abs(g - t) for g in got_tops) for t in tops] if got_tops else []
         found = {f.code for r in res.reps for f in r.faults}
         print(
-            f"  {stem}: exercise {res.exercise.value} (truth {exercise.value}), reps {len(res.reps)} "
+            f"  {stem}: exercise {res.exercise.value} (truth {exercise.value}), "
+            f"reps {len(res.reps)} "
             f"(truth {len(tops)}), max lockout-time error {max(err, default=0):.2f} s, "
             f"expected faults found: {sorted(c.value for c in faults & found) or '-'}, "
             f"all faults: {dict(Counter(f.code.value for r in res.reps for f in r.faults))}"

@@ -24,7 +24,7 @@ def angle_deg(a: Arr, b: Arr, c: Arr, *, signed: bool) -> Arr:
     u, w = a - b, c - b
     norm = np.linalg.norm(u, axis=-1) * np.linalg.norm(w, axis=-1)
     cos = np.sum(u * w, axis=-1) / np.where(norm > 0, norm, np.nan)
-    ang = np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+    ang = np.asarray(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))), dtype=np.float64)
     if not signed:
         return ang
     line = c - a
@@ -38,7 +38,7 @@ def line_angle_deg(p: Arr, q: Arr) -> Arr:
     d = q - p
     dx = np.where(d[..., 0] < 0, -d[..., 0], d[..., 0])
     dy = np.where(d[..., 0] < 0, -d[..., 1], d[..., 1])
-    return np.degrees(np.arctan2(-dy, np.maximum(dx, 1e-9)))
+    return np.asarray(np.degrees(np.arctan2(-dy, np.maximum(dx, 1e-9))), dtype=np.float64)
 
 
 def compute_angles(

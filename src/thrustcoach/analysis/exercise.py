@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from thrustcoach.analysis.config import ExerciseConfig
 from thrustcoach.analysis.sides import ankle_gap_shins, shin_length_px
@@ -40,7 +41,7 @@ class ExerciseEvidence:
         return self.exercise in (Exercise.SINGLE_LEG_HIP_THRUST, Exercise.HIP_THRUST)
 
 
-def _length(tracks: Tracks, a: str, b: str) -> np.ndarray:
+def _length(tracks: Tracks, a: str, b: str) -> NDArray[np.float64]:
     return np.asarray(np.linalg.norm(tracks[a] - tracks[b], axis=-1))
 
 
@@ -57,7 +58,7 @@ def classify_exercise(tracks: Tracks, *, cfg: ExerciseConfig) -> ExerciseEvidenc
     # less perspective-sensitive than comparing with the feet.
     hip_y = (tracks["left_hip"][:, 1] + tracks["right_hip"][:, 1]) / 2
     height = float((np.percentile(hip_y, 90) - np.median(sh_y)) / shin_length_px(tracks.points))
-    gap = float(np.median(np.abs(ankle_gap_shins(tracks))))
+    gap = float(np.median(np.abs(ankle_gap_shins(tracks.points))))
     if upright >= cfg.upright_min:
         return ExerciseEvidence(
             Exercise.NOT_RECOGNIZED,

@@ -59,7 +59,7 @@ def detect_faults(
     ctx: FaultContext,
     rules: tuple[FaultRule, ...] | None = None,
 ) -> tuple[FaultFinding, ...]:
-    found = []
+    found: list[FaultFinding] = []
     for rule in rules if rules is not None else load_fault_rules():
         value = metrics.get(rule.metric)
         if (

@@ -65,7 +65,7 @@ def knee_medial_ratio(
         return np.where(left_planted, out[0], out[1])
     # Both legs: a camera a little off the midline shifts both knees the same way, which
     # reads as inward on one leg and outward on the other; the mean cancels it.
-    return (out[0] + out[1]) / 2
+    return np.asarray((out[0] + out[1]) / 2, dtype=np.float64)
 
 
 def _mean(x: Arr, lo: int, hi: int) -> float:

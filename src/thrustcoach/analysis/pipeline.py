@@ -110,8 +110,8 @@ def _view_warnings(view: ViewInfo, single: bool) -> list[str]:
             "front view: hip, knee and shin angles cannot be read (lockout, foot placement, "
             "depth and free leg not checked); film from the side for those"
         ]
-    out = ["oblique view: knee cave needs a front view: not checked"]
-    return out if single or True else out
+    del single
+    return ["oblique view: knee cave needs a front view: not checked"]
 
 
 def _rep_results(
@@ -136,7 +136,7 @@ def _rep_results(
                 faults=faults,
                 **clean,
             )
-        )  # type: ignore[arg-type]
+        )
     return out
 
 
@@ -179,7 +179,7 @@ def analyze(series: LandmarkSeries, *, options: AnalysisOptions | None = None) -
     if exercise is Exercise.NOT_RECOGNIZED:
         return AnalysisResult(
             exercise=exercise, sets=(), summary=summarize([]), warnings=tuple(warnings), **base
-        )  # type: ignore[arg-type]
+        )
     single = exercise in SINGLE
     sig, left_planted = _signals(tracks, view, single=single, cfg=cfg)
     timings = find_reps(_rep_signal(sig, view), rate_hz=tracks.rate_hz, cfg=cfg.reps)
@@ -212,7 +212,7 @@ def analyze(series: LandmarkSeries, *, options: AnalysisOptions | None = None) -
         summary=summarize(reps),
         warnings=tuple(warnings),
         curves=curves,
-        **base,  # type: ignore[arg-type]
+        **base,
     )
 
 
@@ -226,6 +226,7 @@ def _choose_exercise(
         return evidence.exercise, warnings
     if opts.exercise is not evidence.exercise:
         warnings.append(
-            f"analysed as {opts.exercise.value} as asked, but the recording looks like {evidence.exercise.value} ({evidence.reason})"
+            f"analysed as {opts.exercise.value} as asked, but the recording looks like "
+            f"{evidence.exercise.value} ({evidence.reason})"
         )
     return opts.exercise, warnings

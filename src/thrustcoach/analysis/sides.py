@@ -46,7 +46,7 @@ def _carry_forward(decided: BoolArr, values: BoolArr) -> BoolArr:
     np.maximum.accumulate(idx, out=idx)
     first = int(np.argmax(decided))
     idx[:first] = first
-    return values[idx]
+    return np.asarray(values[idx], dtype=np.bool_)
 
 
 def planted_left(tracks: Mapping[str, Arr], *, cfg: SidesConfig) -> BoolArr:

@@ -57,7 +57,8 @@ def _check(series: LandmarkSeries) -> None:
         )
     if series.n_frames < MIN_FRAMES:
         raise NoPersonError(
-            f"only {series.n_frames} frames hold a person; the analysis needs at least {MIN_FRAMES}",
+            f"only {series.n_frames} frames hold a person; "
+            f"the analysis needs at least {MIN_FRAMES}",
             hint="record the whole set with the body in view",
         )
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from thrustcoach.analysis.config import ViewConfig
 from thrustcoach.analysis.tracks import Tracks
@@ -28,7 +29,7 @@ class ViewInfo:
         return -1.0 if self.facing == "left" else 1.0
 
 
-def _dist(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _dist(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.asarray(np.linalg.norm(a - b, axis=-1))
 
 

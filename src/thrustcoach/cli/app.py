@@ -33,7 +33,16 @@ app = typer.Typer(
 )
 
 # Modules under thrustcoach.cli that define register(app). Order = order in --help.
-_COMMAND_MODULES: tuple[str, ...] = ("guide", "plan", "serve", "pose", "log", "report", "batch")
+_COMMAND_MODULES: tuple[str, ...] = (
+    "guide",
+    "plan",
+    "serve",
+    "pose",
+    "analyze",
+    "log",
+    "report",
+    "batch",
+)
 
 _state = {"debug": False}
 

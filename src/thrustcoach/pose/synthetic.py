@@ -220,8 +220,8 @@ def _clock(cfg: SyntheticSet, sch: Schedule, rng: np.random.Generator) -> tuple[
 def _truth(
     cfg: SyntheticSet, sch: Schedule, plans: list[RepPlan], start: float, end: float
 ) -> GroundTruth:
-    reps = []
-    for i, (p, (s, top, pe, e)) in enumerate(zip(plans, sch.phase_times, strict=True)):
+    reps: list[TruthRep] = []
+    for p, (s, top, pe, e) in zip(plans, sch.phase_times, strict=True):
         if top > end:
             break  # the lockout was never reached on camera
         reps.append(
@@ -237,7 +237,6 @@ def _truth(
                 faults=p.faults,
             )
         )
-    del i
     mags = {} if cfg.motion != "thrust" else dict(cfg.faults)
     exercise = cfg.exercise if cfg.motion == "thrust" else Exercise.NOT_RECOGNIZED
     if cfg.motion != "thrust":

@@ -46,7 +46,7 @@ def _times(cfg: SyntheticSet, start: float, end: float, rng: np.random.Generator
     n = int((end - start) * cfg.fps * 1.3) + 10
     dt = (1.0 / cfg.fps) * (1.0 + cfg.fps_jitter * rng.uniform(-1, 1, n))
     t = start + np.concatenate([[0.0], np.cumsum(dt)])
-    return t[t <= end]
+    return np.asarray(t[t <= end], dtype=np.float64)
 
 
 def _per_sample(cfg: SyntheticSet, sch: Schedule, plans: list[RepPlan], t: Arr) -> dict[str, Arr]:
@@ -91,7 +91,7 @@ def _thrust_world(cfg: SyntheticSet, s: dict[str, Arr]) -> dict[str, Arr]:
     hip = sh + b.torso_m * np.stack([np.cos(theta), -np.sin(theta)], axis=-1)
     ank = np.tile(ankle, (n, 1))
     knee = knee_from_circles(hip, ank, thigh_m=b.thigh_m, shin_m=b.shin_m)
-    heel, toe = ank + [-0.05, -0.05], ank + [0.15, -0.06]
+    heel, toe = ank + np.array([-0.05, -0.05]), ank + np.array([0.15, -0.06])
     # The free leg: held at a fixed angle to the torso (bent: knee toward the chest).
     torso = (hip - sh) / b.torso_m
     beta = (100.0 if cfg.free_leg == "bent" else 45.0) + s[FaultCode.FREE_LEG_DRIVE.value] * (
@@ -152,10 +152,10 @@ def _upper_body(out: dict[str, Arr], sh: Arr, hip: Arr, width_m: float) -> None:
     for sign, side in ((1.0, "left"), (-1.0, "right")):
         z = np.full((n, 1), sign * width_m / 2)
         out[f"{side}_shoulder"] = np.column_stack([sh, z])
-        out[f"{side}_elbow"] = np.column_stack([sh + [0.05, -0.02], z * 1.5])
-        out[f"{side}_wrist"] = np.column_stack([hip + [-0.05, 0.12], z * 0.9])
-        out[f"{side}_ear"] = np.column_stack([sh + [-0.17, 0.1], z * 0.35])
-    out["nose"] = np.column_stack([sh + [-0.2, 0.14], np.zeros((n, 1))])
+        out[f"{side}_elbow"] = np.column_stack([sh + np.array([0.05, -0.02]), z * 1.5])
+        out[f"{side}_wrist"] = np.column_stack([hip + np.array([-0.05, 0.12]), z * 0.9])
+        out[f"{side}_ear"] = np.column_stack([sh + np.array([-0.17, 0.1]), z * 0.35])
+    out["nose"] = np.column_stack([sh + np.array([-0.2, 0.14]), np.zeros((n, 1))])
 
 
 def _standing_world(cfg: SyntheticSet, t: Arr, rng: np.random.Generator) -> dict[str, Arr]:
@@ -228,7 +228,7 @@ def render(
     far_vis = 0.9 if cfg.camera.yaw_deg >= 65 else 0.7
     vis = np.where(near | (pts[..., 2] == 0), 0.97, far_vis).astype(float)
     xy, vis, keep = _spoil(cfg, xy, vis, rng)
-    xyz = np.concatenate([xy, np.full(xy.shape[:2] + (1,), np.nan)], axis=-1)
+    xyz = np.concatenate([xy, np.full((*xy.shape[:2], 1), np.nan)], axis=-1)
     meta = {
         "width": str(cfg.camera.width_px),
         "height": str(cfg.camera.height_px),

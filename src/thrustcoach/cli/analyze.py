@@ -1,0 +1,189 @@
+"""``thrustcoach analyze FILE``: reps per leg, tempo, form metrics and faults of a set.
+
+The command body is short on purpose: :func:`load_input` turns FILE into a landmark series
+(the video pipeline hooks in there), :func:`run` analyses it and writes the outputs, and
+:func:`render_report` prints the rich report.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from thrustcoach.analysis import AnalysisOptions, AnalysisResult, FaultFinding, analyze
+from thrustcoach.analysis.plot import plot_analysis
+from thrustcoach.errors import InputFileError, UsageError
+from thrustcoach.pose.io import read_landmarks
+from thrustcoach.pose.series import LandmarkSeries
+from thrustcoach.vocab import Exercise
+
+__all__ = ["load_input", "register", "render_report", "run"]
+
+console = Console(highlight=False)
+_EXERCISES = [e.value for e in Exercise if e is not Exercise.NOT_RECOGNIZED]
+
+
+def _fmt(value: float | None, unit: str = "", digits: int = 1) -> str:
+    return "-" if value is None else f"{value:.{digits}f}{unit}"
+
+
+def parse_exercise(value: str) -> Exercise | None:
+    v = value.strip().lower().replace("-", "_")
+    if v == "auto":
+        return None
+    if v not in _EXERCISES:
+        raise UsageError(f"--exercise {value!r} is not one of: auto, {', '.join(_EXERCISES)}")
+    return Exercise(v)
+
+
+def load_input(path: Path) -> tuple[LandmarkSeries, str]:
+    """The landmark series of FILE and its kind (``landmarks``; video support plugs in here)."""
+    if not path.exists():
+        raise InputFileError(f"{path} does not exist", hint="check the path")
+    return read_landmarks(path), "landmarks"
+
+
+def _rep_table(result: AnalysisResult) -> Table:
+    t = Table(
+        title="Reps (times in s; hip peak, knee and shin at the top in deg)",
+        title_justify="left",
+        header_style="bold",
+    )
+    t.add_column("#", justify="right")
+    t.add_column("leg")
+    for col in ("top s", "lift", "pause", "lower", "hip", "knee", "shin"):
+        t.add_column(col, justify="right", no_wrap=True)
+    t.add_column("faults", min_width=18)
+    for r in result.reps:
+        t.add_row(
+            f"{r.index}{'*' if r.partial else ''}",
+            r.side.value,
+            f"{r.top_s:.1f}",
+            _fmt(r.concentric_s),
+            _fmt(r.pause_s),
+            _fmt(r.eccentric_s),
+            _fmt(r.peak_hip_angle_deg, "", 0),
+            _fmt(r.knee_angle_top_deg, "", 0),
+            _fmt(r.shin_angle_top_deg, "", 0),
+            " ".join(f.code.value for f in r.faults) or "[green]ok[/]",
+        )
+    return t
+
+
+def _fault_lines(result: AnalysisResult) -> list[str]:
+    seen: dict[str, list[int]] = {}
+    example: dict[str, FaultFinding] = {}
+    for r in result.reps:
+        for f in r.faults:
+            seen.setdefault(f.code.value, []).append(r.index)
+            example.setdefault(f.code.value, f)
+    lines = []
+    for code, reps in seen.items():
+        f = example[code]
+        title = f.title or code.replace("_", " ")
+        lines.append(
+            f"[bold red]{title}[/] on rep(s) {', '.join(map(str, reps))} "
+            f"(e.g. {f.value:g} vs limit {f.threshold:g})"
+        )
+        if f.cue:
+            lines.append(f"   [italic]cue:[/] {f.cue}")
+    return lines
+
+
+def render_report(result: AnalysisResult, *, out: Console = console) -> None:
+    """Print the human report of one analysis."""
+    inp = result.input
+    out.print(
+        f"[bold]{inp.path or 'landmarks'}[/]: {inp.frames} frames, "
+        f"{inp.duration_s:.1f} s at {inp.fps:.0f} fps"
+    )
+    out.print(
+        f"exercise: [bold]{result.exercise.value}[/]   view: {result.view} (feet {result.facing})"
+    )
+    counts = result.summary.rep_count
+    out.print(
+        "reps: " + ", ".join(f"{s.value} {n}" for s, n in counts.items() if n)
+        if result.reps
+        else "reps: none"
+    )
+    if result.reps:
+        out.print(_rep_table(result))
+        out.print(
+            f"prescribed: pause {result.prescribed_pause_s:g} s, "
+            f"lowering {result.prescribed_lowering_s:g} s;"
+            " * = rep cut by the start or end of the recording"
+        )
+        lines = _fault_lines(result)
+        out.print("[bold]Faults[/]" if lines else "[bold green]No faults found.[/]")
+        for line in lines:
+            out.print(line)
+        m = result.summary.metrics
+        for name in ("peak_hip_angle_deg", "pause_s", "eccentric_s"):
+            if name in m:
+                s = m[name]
+                out.print(
+                    f"{name}: mean {s.mean:g} ± {s.sd:g}, first {s.first:g} -> "
+                    f"last {s.last:g} (drift {s.drift:+g})"
+                )
+        for name, diff in result.summary.left_minus_right.items():
+            out.print(f"left - right {name}: {diff:+g}")
+    for w in result.warnings:
+        out.print(f"[yellow]warning:[/] {w}")
+
+
+def run(
+    path: Path, options: AnalysisOptions, *, json_out: Path | None, plot: Path | None
+) -> AnalysisResult:
+    series, kind = load_input(path)
+    result = analyze(
+        series, options=options.model_copy(update={"source_path": str(path), "source_kind": kind})
+    )
+    if json_out is not None:
+        try:
+            json_out.write_text(
+                json.dumps(result.to_json_dict(), indent=2) + "\n", encoding="utf-8"
+            )
+        except OSError as exc:
+            raise UsageError(
+                f"cannot write {json_out}: {exc.strerror}", hint="choose a writable folder"
+            ) from exc
+    if plot is not None:
+        plot_analysis(result, plot)
+    return result
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("analyze")
+    def analyze_command(
+        file: Path = typer.Argument(..., help="Landmark CSV or TRC file of one recording."),
+        json_out: Path | None = typer.Option(None, "--json", help="Write the result as JSON here."),
+        plot: Path | None = typer.Option(
+            None, "--plot", help="Write a PNG of the angles, reps and faults."
+        ),
+        exercise: str = typer.Option(
+            "auto", "--exercise", help=f"auto or one of: {', '.join(_EXERCISES)}."
+        ),
+        pause: float | None = typer.Option(
+            None, "--pause", help="Prescribed top pause in seconds (default 1)."
+        ),
+        lowering: float | None = typer.Option(
+            None, "--lowering", help="Prescribed lowering in seconds (default 2)."
+        ),
+    ) -> None:
+        """Count reps per leg, time each phase, measure form and name faults with cues."""
+        for flag, v in (("--pause", pause), ("--lowering", lowering)):
+            if v is not None and not 0 <= v <= 30:
+                raise UsageError(
+                    f"{flag} {v:g} is out of range", hint="give seconds between 0 and 30"
+                )
+        options = AnalysisOptions(
+            exercise=parse_exercise(exercise), pause_s=pause, lowering_s=lowering
+        )
+        render_report(run(file, options, json_out=json_out, plot=plot))
+        for label, p in (("json", json_out), ("plot", plot)):
+            if p is not None:
+                console.print(f"{label} written to {p}")
