@@ -8,6 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
@@ -70,10 +71,12 @@ def plot_analysis(result: AnalysisResult, path: Path, *, title: str | None = Non
         ax.set_ylim(low, top + 12 + 7 * n_faults)
         ax.set_xlabel("time (s)")
         ax.set_ylabel("angle (deg)")
-        handles = [Rectangle((0, 0), 1, 1, color=c, alpha=0.4) for c in PHASE_COLOURS.values()]
+        handles: list[Artist] = [
+            Rectangle((0, 0), 1, 1, color=c, alpha=0.4) for c in PHASE_COLOURS.values()
+        ]
         lines, labels = ax.get_legend_handles_labels()
         ax.legend(
-            lines + handles, labels + list(PHASE_COLOURS), loc="lower right", fontsize=8, ncol=5
+            [*lines, *handles], [*labels, *PHASE_COLOURS], loc="lower right", fontsize=8, ncol=5
         )
     ax.set_title(heading)
     fig.tight_layout()

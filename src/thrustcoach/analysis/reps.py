@@ -82,12 +82,18 @@ def _speed(angle: Arr, *, rate_hz: float, cfg: RepsConfig) -> Arr:
     return np.asarray(np.gradient(smooth) * rate_hz, dtype=np.float64)
 
 
-def _slow_mask(v: Arr, limit: float, *, close: int, up: bool) -> NDArray[np.bool_]:
-    """Frames slower than ``limit``; fast stretches broken by brief dips stay fast."""
-    fast = v >= limit if up else v <= limit
-    if close > 1:
-        fast = binary_closing(fast, structure=np.ones(close, dtype=bool))
-    return np.asarray(~fast)
+def _slow_mask(
+    v: Arr, limit: float, *, close: int, up: bool, lo: int, hi: int
+) -> NDArray[np.bool_]:
+    """Frames of ``lo..hi`` slower than ``limit`` (others: True); fast stretches broken by
+    brief dips stay fast. Only the rep's own span is examined, so the cost stays linear."""
+    seg = v[lo : hi + 1]
+    fast = seg >= limit if up else seg <= limit
+    if close > 1 and seg.size > close:
+        fast = binary_closing(fast, structure=np.ones(close, dtype=bool), border_value=0)
+    out = np.ones(v.shape[0], dtype=bool)
+    out[lo : hi + 1] = ~fast
+    return out
 
 
 def _last_slow(slow: NDArray[np.bool_], lo: int, hi: int) -> int | None:
@@ -110,7 +116,7 @@ def _phases(
     i_up = _last_slow(below, b0, p)
     i_up = b0 if i_up is None else min(i_up + 1, p)
     v_up = max(float(np.max(v[max(i_up - w, b0) : i_up + w + 1])), 1e-6)
-    slow_up = _slow_mask(v, k * v_up, close=close, up=True)
+    slow_up = _slow_mask(v, k * v_up, close=close, up=True, lo=b0, hi=p)
     start = _last_slow(slow_up, b0, i_up)
     start = b0 if start is None else min(start + 1, i_up)
     top = _first_slow(slow_up, i_up, p)
@@ -118,7 +124,7 @@ def _phases(
     i_dn = _first_slow(angle < angle[b1] + 0.5 * (angle[p] - angle[b1]), p, b1)
     i_dn = b1 if i_dn is None else i_dn
     v_dn = min(float(np.min(v[max(i_dn - w, p) : i_dn + w + 1])), -1e-6)
-    slow_dn = _slow_mask(v, k * v_dn, close=close, up=False)
+    slow_dn = _slow_mask(v, k * v_dn, close=close, up=False, lo=p, hi=b1)
     pause_end = _last_slow(slow_dn, top, i_dn)
     pause_end = top if pause_end is None else min(max(pause_end + 1, top), i_dn)
     end = _first_slow(slow_dn, i_dn, b1)
