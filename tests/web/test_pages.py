@@ -118,3 +118,16 @@ def test_main_pages_render_for_a_new_user(ann: Account) -> None:
         assert r.status_code == 200, path
         assert 'class="skip-link" href="#main"' in r.text
         assert '<main id="main"' in r.text
+
+
+def test_next_block_follows_the_logged_form(ann: Account) -> None:
+    ann.client.post("/plans", data=_plan_form(ann))
+    for order in (1, 2):
+        ann.client.post(
+            "/today/log", data=ann.form(plan_id=1, week=1, session_index=1, order=order)
+        )
+    r = ann.client.post("/plans/1/next", data=ann.form())
+    assert r.status_code == 200 and r.url.path == "/plans/2"
+    assert "(block 2)" in r.text
+    plans = ann.client.get("/api/v1/plans").json()["items"]
+    assert [(p["id"], p["active"]) for p in plans] == [(2, True), (1, False)]

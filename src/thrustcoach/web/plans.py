@@ -6,14 +6,22 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
 from thrustcoach.errors import PlanError
 from thrustcoach.log import repo
 from thrustcoach.log.models import Athlete, StoredPlan
-from thrustcoach.program import Plan, PlanInputs, PlanSession, build_plan
+from thrustcoach.log.results import session_results
+from thrustcoach.program import Plan, PlanInputs, PlanSession, SessionResult, build_plan, next_block
 
-__all__ = ["create_plan", "parse_weights", "planned_session_for", "stored_plan"]
+__all__ = [
+    "create_next_block",
+    "create_plan",
+    "parse_weights",
+    "planned_session_for",
+    "stored_plan",
+]
 
 
 def parse_weights(text: str) -> list[Decimal]:
@@ -58,3 +66,12 @@ def planned_session_for(plan: Plan, *, on: dt.date) -> tuple[PlanSession | None,
     if not upcoming:
         return None, False
     return upcoming[0], upcoming[0].date == on
+
+
+def create_next_block(db: Session, previous: StoredPlan) -> StoredPlan:
+    """The follow-up block from the logged results of ``previous`` (the program decides)."""
+    documents = session_results(db, athlete_id=previous.athlete_id, plan_id=previous.id)
+    results: list[SessionResult] = TypeAdapter(list[SessionResult]).validate_python(documents)
+    plan = next_block(stored_plan(previous), results)
+    name = f"{plan.template_name} (block {plan.block_number})"
+    return repo.save_plan(db, athlete_id=previous.athlete_id, plan_json=plan.to_json(), name=name)

@@ -19,7 +19,7 @@ from thrustcoach.program.render import describe_set, format_load
 from thrustcoach.web.access import get_visible, own_athlete, resolve_athlete
 from thrustcoach.web.db import commit
 from thrustcoach.web.deps import CsrfProtect, Db, PageUser
-from thrustcoach.web.plans import create_plan, parse_weights, stored_plan
+from thrustcoach.web.plans import create_next_block, create_plan, parse_weights, stored_plan
 from thrustcoach.web.templating import flash, render
 
 __all__ = ["inputs_from_form", "router"]
@@ -141,3 +141,12 @@ def activate_plan(request: Request, db: Db, user: PageUser, plan_id: int) -> Res
     commit(db)
     flash(request, "This plan is now the one Today follows.", kind="success")
     return RedirectResponse(f"/plans/{row.id}", status_code=303)
+
+
+@router.post("/plans/{plan_id}/next", dependencies=[CsrfProtect])
+def next_block_page(request: Request, db: Db, user: PageUser, plan_id: int) -> Response:
+    row = get_visible(db, user, StoredPlan, plan_id, write=True)
+    new = create_next_block(db, row)
+    commit(db)
+    flash(request, "The next block is ready: its load follows how your form held.", kind="success")
+    return RedirectResponse(f"/plans/{new.id}", status_code=303)
