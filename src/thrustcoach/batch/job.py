@@ -8,6 +8,7 @@ unchanged in a local worker process or as a Ray task (its arguments and result p
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import logging
 import time
@@ -75,9 +76,11 @@ def file_sha256(path: Path, *, chunk_bytes: int = 1 << 20) -> str:
 
 def _plot(result: Any, path: Path) -> bool:
     """Draw the analysis plot if the analysis package offers one (it owns the plot)."""
-    import thrustcoach.analysis as analysis
-
-    plot = getattr(analysis, "plot_analysis", None)
+    try:
+        module = importlib.import_module("thrustcoach.analysis.plot")
+    except ImportError:
+        module = importlib.import_module("thrustcoach.analysis")
+    plot = getattr(module, "plot_analysis", None)
     if plot is None:
         logger.warning("no plot function in thrustcoach.analysis yet; plot skipped")
         return False

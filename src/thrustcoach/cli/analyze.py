@@ -16,8 +16,8 @@ from rich.table import Table
 
 from thrustcoach.analysis import AnalysisOptions, AnalysisResult, FaultFinding, analyze
 from thrustcoach.analysis.plot import plot_analysis
+from thrustcoach.cli.video_input import VideoSettings, finish, load_series
 from thrustcoach.errors import InputFileError, UsageError
-from thrustcoach.pose.io import read_landmarks
 from thrustcoach.pose.series import LandmarkSeries
 from thrustcoach.vocab import Exercise
 
@@ -41,10 +41,11 @@ def parse_exercise(value: str) -> Exercise | None:
 
 
 def load_input(path: Path) -> tuple[LandmarkSeries, str]:
-    """The landmark series of FILE and its kind (``landmarks``; video support plugs in here)."""
+    """The landmark series of FILE and its kind (``landmarks`` or ``video``)."""
     if not path.exists():
         raise InputFileError(f"{path} does not exist", hint="check the path")
-    return read_landmarks(path), "landmarks"
+    loaded = load_series(path, VideoSettings())
+    return loaded.series, loaded.kind
 
 
 def _rep_table(result: AnalysisResult) -> Table:
@@ -136,12 +137,22 @@ def render_report(result: AnalysisResult, *, out: Console = console) -> None:
 
 
 def run(
-    path: Path, options: AnalysisOptions, *, json_out: Path | None, plot: Path | None
+    path: Path,
+    options: AnalysisOptions,
+    *,
+    json_out: Path | None,
+    plot: Path | None,
+    video: VideoSettings | None = None,
 ) -> AnalysisResult:
-    series, kind = load_input(path)
+    if not path.exists():
+        raise InputFileError(f"{path} does not exist", hint="check the path")
+    video = video or VideoSettings()
+    loaded = load_series(path, video)  # a video goes through pose estimation first
     result = analyze(
-        series, options=options.model_copy(update={"source_path": str(path), "source_kind": kind})
+        loaded.series,
+        options=options.model_copy(update={"source_path": str(path), "source_kind": loaded.kind}),
     )
+    result = finish(path, loaded, result, video)  # pose warnings; --annotate
     if json_out is not None:
         try:
             json_out.write_text(
@@ -159,7 +170,9 @@ def run(
 def register(app: typer.Typer) -> None:
     @app.command("analyze")
     def analyze_command(
-        file: Path = typer.Argument(..., help="Landmark CSV or TRC file of one recording."),
+        file: Path = typer.Argument(
+            ..., help="Video of the set, or a landmark CSV / TRC file of one recording."
+        ),
         json_out: Path | None = typer.Option(None, "--json", help="Write the result as JSON here."),
         plot: Path | None = typer.Option(
             None, "--plot", help="Write a PNG of the angles, reps and faults."
@@ -173,6 +186,16 @@ def register(app: typer.Typer) -> None:
         lowering: float | None = typer.Option(
             None, "--lowering", help="Prescribed lowering in seconds (default 2)."
         ),
+        annotate: Path | None = typer.Option(
+            None, "--annotate", help="Video input: write an annotated H.264 MP4 here."
+        ),
+        workers: int | None = typer.Option(
+            None, "--workers", "-w", help="Video input: pose worker processes (default: cores)."
+        ),
+        max_fps: float = typer.Option(
+            30.0, "--max-fps", help="Video input: frames per second analysed (0: every frame)."
+        ),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="Video input: no progress bars."),
     ) -> None:
         """Count reps per leg, time each phase, measure form and name faults with cues."""
         for flag, v in (("--pause", pause), ("--lowering", lowering)):
@@ -183,7 +206,8 @@ def register(app: typer.Typer) -> None:
         options = AnalysisOptions(
             exercise=parse_exercise(exercise), pause_s=pause, lowering_s=lowering
         )
-        render_report(run(file, options, json_out=json_out, plot=plot))
-        for label, p in (("json", json_out), ("plot", plot)):
+        video = VideoSettings(workers=workers, max_fps=max_fps, quiet=quiet, annotate=annotate)
+        render_report(run(file, options, json_out=json_out, plot=plot, video=video))
+        for label, p in (("json", json_out), ("plot", plot), ("annotated video", annotate)):
             if p is not None:
                 console.print(f"{label} written to {p}")
