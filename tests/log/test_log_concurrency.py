@@ -73,6 +73,7 @@ def test_two_threads_writing_at_once_lose_nothing(engine: Engine) -> None:
         assert sorted(x.order_index for x in sets) == list(range(1, 51))
 
 
+@pytest.mark.slow
 def test_two_processes_writing_the_sqlite_file_lose_nothing(sqlite_url: str) -> None:
     engine = get_engine(sqlite_url)
     aid = _new_athlete(engine)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.prompt import Confirm, Prompt
 from sqlalchemy.orm import Session
 
@@ -128,6 +129,24 @@ def _one_free_set(session: Session, *, athlete: Athlete, day: dt.date, console: 
     console.print(f"logged set {row.id}")
 
 
+def _extract_with_progress(extract: Any, path: Path) -> Any:
+    """Pose estimation over the video with a progress bar on stderr."""
+    with Progress(
+        TextColumn("pose {task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task(path.name, total=None)
+
+        def report(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return extract(path, on_progress=report).series
+
+
 def analyse_file(path: Path, *, video: bool) -> dict[str, Any]:
     """Run the analysis pipeline on a video or landmark file; the ``--json`` document."""
     try:
@@ -135,7 +154,7 @@ def analyse_file(path: Path, *, video: bool) -> dict[str, Any]:
         analyze, options_cls = analysis.analyze, analysis.AnalysisOptions
         if video:
             extract = importlib.import_module("thrustcoach.pose.extract").extract_landmarks
-            series = extract(path).series
+            series = _extract_with_progress(extract, path)
         else:
             series = importlib.import_module("thrustcoach.pose.io").read_landmarks(path)
     except (ImportError, AttributeError) as exc:

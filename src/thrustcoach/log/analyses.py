@@ -87,9 +87,13 @@ def attach_analysis(
     if entry.side in (Side.LEFT.value, Side.RIGHT.value):
         sides = {r.side.value for s in parsed.sets for r in s.reps}
         if sides and entry.side not in sides:
+            shown = (
+                "two-leg reps"
+                if sides == {"both"}
+                else f"reps on the {'/'.join(sorted(sides))} leg"
+            )
             raise UsageError(
-                f"the analysis shows reps on the {'/'.join(sorted(sides))} leg "
-                f"but set {set_id} is a {entry.side} set",
+                f"the analysis shows {shown} but set {set_id} is a {entry.side} set",
                 hint="attach it to the set of that side",
             )
     row = VideoAnalysis(
