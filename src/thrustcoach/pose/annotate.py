@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +109,6 @@ def _reps(result: Mapping[str, Any]) -> list[_Rep]:
     reps: list[_Rep] = []
     for s in result.get("sets", []):
         for r in s.get("reps", []):
-            number = int(r.get("index", len(reps))) + 1
             top = float(r["top_s"])
             reps.append(
                 _Rep(
@@ -118,13 +117,20 @@ def _reps(result: Mapping[str, Any]) -> list[_Rep]:
                     top_s=top,
                     pause_end_s=top + float(r.get("pause_s", 0.0) or 0.0),
                     end_s=float(r["end_s"]),
-                    number=number,
+                    number=0,
                     cues=tuple(
                         dict.fromkeys(str(f.get("cue") or f["code"]) for f in r.get("faults", []))
                     ),
                 )
             )
-    return sorted(reps, key=lambda r: r.top_s)
+    ordered = sorted(reps, key=lambda r: r.top_s)
+    # Number the reps 1, 2, ... in time order per leg, as the on-screen counter counts them.
+    seen: dict[str, int] = {}
+    numbered = []
+    for r in ordered:
+        seen[r.side] = seen.get(r.side, 0) + 1
+        numbered.append(replace(r, number=seen[r.side]))
+    return numbered
 
 
 @dataclass(frozen=True)
@@ -252,7 +258,7 @@ def annotate_video(
                 lines.append(f"reps  left leg {ov.counts['left']}   right leg {ov.counts['right']}")
             _text(image, lines, origin=(10, 10), scale=text_scale)
             if ov.cues:
-                cue_lines = [f"rep {ov.cue_rep}: {c}" for c in ov.cues]
+                cue_lines = [f"rep {ov.cue_rep}: {c}" for c in ov.cues]  # counted per leg
                 _text(image, cue_lines, origin=(10, height), scale=text_scale * 0.9)
             writer.write(image, time_s=frame.time_s)
             if on_progress is not None and n % 8 == 0:
