@@ -1,0 +1,82 @@
+"""The plot and the ``thrustcoach analyze`` command on landmark files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.analysis.helpers import run
+from thrustcoach.analysis.plot import plot_analysis
+from thrustcoach.cli.app import main
+from thrustcoach.pose.io import write_landmarks_csv
+from thrustcoach.pose.synthetic import SyntheticSet, generate
+from thrustcoach.vocab import FaultCode
+
+PNG = b"\x89PNG"
+
+
+def test_plot_writes_a_png(tmp_path: Path) -> None:
+    _, res = run(reps_per_side=3, faults={FaultCode.SHORT_PAUSE: 0.1}, seed=41)
+    out = plot_analysis(res, tmp_path / "plot.png")
+    assert out.read_bytes()[:4] == PNG
+
+
+@pytest.fixture()
+def landmark_file(tmp_path: Path) -> Path:
+    series = generate(SyntheticSet(reps_per_side=3, seed=42, noise_px=1.0)).series
+    return write_landmarks_csv(series, tmp_path / "set.csv")
+
+
+def test_cli_analyze_writes_json_and_plot(
+    landmark_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "analyze",
+            str(landmark_file),
+            "--json",
+            str(tmp_path / "r.json"),
+            "--plot",
+            str(tmp_path / "r.png"),
+            "--pause",
+            "2",
+            "--lowering",
+            "3",
+        ]
+    )
+    assert code == 0
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert doc["summary"]["rep_count"]["right"] == 3
+    assert doc["input"]["path"] == str(landmark_file)
+    assert (tmp_path / "r.png").read_bytes()[:4] == PNG
+    out = capsys.readouterr().out
+    assert "single_leg_hip_thrust" in out and "short_pause" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "exit_code", "message"),
+    [
+        (["--exercise", "squat"], 2, "--exercise"),
+        (["--pause", "-1"], 2, "--pause"),
+    ],
+)
+def test_cli_rejects_bad_options(
+    landmark_file: Path,
+    args: list[str],
+    exit_code: int,
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["analyze", str(landmark_file), *args]) == exit_code
+    assert message in capsys.readouterr().err
+
+
+def test_cli_missing_or_wrong_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", str(tmp_path / "nope.csv")]) == 3
+    bad = tmp_path / "notes.txt"
+    bad.write_text("hello\n")
+    assert main(["analyze", str(bad)]) == 3
+    err = capsys.readouterr().err
+    assert "does not exist" in err and "Traceback" not in err
