@@ -104,3 +104,16 @@ def test_upgrading_twice_is_a_no_op(db_url: str) -> None:
     upgrade_database(engine)
     upgrade_database(engine)
     engine.dispose()
+
+
+def test_models_and_migrations_agree(db_url: str) -> None:
+    """A model change without a migration fails here (autogenerate finds no difference)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from thrustcoach.log import Base
+
+    engine = get_engine(db_url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
