@@ -116,3 +116,18 @@ def test_synthetic_video_through_the_whole_pipeline(
     assert mp4.status_code == 200 and mp4.content[4:8] == b"ftyp"
     assert "<video" in ann.client.get(f"/video/{job['id']}").text
     json.dumps(job)  # the whole status document is plain JSON
+
+
+def test_delete_removes_the_clip_and_its_files(
+    app: FastAPI, ann: Account, landmark_csv: Path
+) -> None:
+    up = ann.client.post(
+        "/api/v1/analyses?filename=a.csv", headers=ann.h, content=landmark_csv.read_bytes()
+    )
+    job = _wait(ann, up.json()["id"])
+    folder = app.state.settings.data_dir / "jobs" / job["id"]
+    assert folder.is_dir()
+    r = ann.client.post(f"/video/{job['id']}/delete", data=ann.form())
+    assert r.status_code == 200 and "deleted" in r.text
+    assert not folder.exists()
+    assert ann.client.get(f"/api/v1/analyses/{job['id']}").status_code == 404

@@ -109,6 +109,13 @@ class JobStore:
     def read_json(self, job_id: str, name: str) -> Any:
         return json.loads(self.file(job_id, name).read_text(encoding="utf-8"))
 
+    def delete(self, job_id: str) -> None:
+        """Remove a finished or failed job and its files (the upload included)."""
+        folder = self._dir(job_id)
+        for child in folder.iterdir():
+            child.unlink(missing_ok=True)
+        folder.rmdir()
+
     def submit(self, job: Job, *, options: dict[str, Any]) -> None:
         self.save(job)
         self.executor.submit(self._run, job.id, options)

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from thrustcoach.config import Settings
-from thrustcoach.errors import NotFoundError
+from thrustcoach.errors import ConflictError, NotFoundError, PermissionDeniedError
 from thrustcoach.kb.loader import load_knowledge_base
 from thrustcoach.log import repo
 from thrustcoach.log.analyses import attach_analysis
@@ -157,6 +157,21 @@ def attach_api(
     return _attach(request, db, user, job_id, body.set_id).public()
 
 
+def _delete(request: Request, db: Session, user: User, job_id: str) -> None:
+    job = _visible_job(request, db, user, job_id)
+    if job.athlete_id != user.athlete_id:
+        raise PermissionDeniedError("only the athlete who uploaded a clip can delete it")
+    if job.state in ("queued", "running"):
+        raise ConflictError("the analysis is still running", hint="delete it when it has finished")
+    _store(request).delete(job.id)
+
+
+@api_router.delete("/analyses/{job_id}", status_code=204, summary="Delete an analysis and its clip")
+def delete_api(request: Request, db: Db, user: ApiUser, job_id: str) -> Response:
+    _delete(request, db, user, job_id)
+    return Response(status_code=204)
+
+
 # -- pages ----------------------------------------------------------------------------------
 
 
@@ -196,3 +211,10 @@ def attach_page(
     _attach(request, db, user, job_id, set_id)
     flash(request, f"Analysis attached to set {set_id}.", kind="success")
     return RedirectResponse(f"/video/{job_id}", status_code=303)
+
+
+@router.post("/video/{job_id}/delete", dependencies=[CsrfProtect])
+def delete_page(request: Request, db: Db, user: PageUser, job_id: str) -> Response:
+    _delete(request, db, user, job_id)
+    flash(request, "The clip and its analysis are deleted.", kind="success")
+    return RedirectResponse("/video", status_code=303)
