@@ -177,3 +177,24 @@ def test_new_user_plans_logs_checks_a_video_and_sees_progress(
             overflow = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 1
     assert pg.js_errors == []  # type: ignore[attr-defined]
+
+
+def test_sign_up_with_the_keyboard_alone(server: tuple[str, object], page: object) -> None:
+    from playwright.sync_api import Page, expect
+
+    base, _ = server
+    pg: Page = page  # type: ignore[assignment]
+    pg.goto(base + "/signup")
+    pg.locator("#name").focus()
+    pg.keyboard.type("Kim")
+    pg.keyboard.press("Tab")
+    pg.keyboard.type("kim@example.org")
+    pg.keyboard.press("Tab")
+    pg.keyboard.type("a long enough password")
+    pg.keyboard.press("Enter")
+    pg.wait_for_url("**/plans/new")
+    # the focused element always shows a visible outline
+    pg.locator("#body_mass_kg").focus()
+    outline = pg.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", "")
+    expect(pg.locator("label[for=body_mass_kg]")).to_be_visible()
