@@ -15,7 +15,7 @@ import json
 import logging
 import multiprocessing as mp
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -191,6 +191,9 @@ def run_batch(
                 on_item(done)
         else:
             work.append((video, name, sha))
+    if work and not ray_address and len(work) < jobs:
+        # Fewer videos than job slots: give each video's pose stage the spare cores.
+        options = replace(options, pose_workers=max(1, jobs // len(work)))
     if work:
         stream = (
             _run_ray(work, out_dir, options, ray_address)
