@@ -8,8 +8,8 @@ fault precision/recall per code against the generator's ground truth. Targets: r
 
 Real clips: landmark CSVs extracted from ``../shared/clips/*.mp4`` (MediaPipe 0.10.21,
 ``model_complexity=1``) named ``<clip stem>.csv`` in ``--clips-landmarks`` (default
-``/tmp/tc_clips``) are compared with the ground truth of ``clips/README.md``. Skipped when
-either is absent.
+``/tmp/tc_clips``; ``--extract`` creates missing ones with the pose pipeline) are compared
+with the ground truth of ``clips/README.md``. Skipped when either is absent.
 """
 
 from __future__ import annotations
@@ -139,15 +139,26 @@ def run_synthetic(n_sets: int, seed0: int) -> None:
     print(f"({time.perf_counter() - t0:.1f} s for {n_sets} sets)")
 
 
-def run_clips(folder: Path) -> None:
+def _extract(video: Path, out: Path) -> None:
+    """MediaPipe landmarks of one clip into the cache folder (never into the repository)."""
+    from thrustcoach.pose.extract import extract_landmarks
+    from thrustcoach.pose.io import write_landmarks_csv
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_landmarks_csv(extract_landmarks(video, workers=1, max_fps=None).series, out)
+
+
+def run_clips(folder: Path, *, extract: bool) -> None:
     from thrustcoach.pose.io import read_landmarks
 
-    if not CLIPS.is_dir() or not folder.is_dir():
+    if not CLIPS.is_dir() or not (folder.is_dir() or extract):
         print("real clips: skipped (../shared/clips or extracted landmarks absent)")
         return
     print("real clips (MediaPipe landmarks):")
     for stem, (exercise, tops, faults) in CLIP_TRUTH.items():
         path = folder / f"{stem}.csv"
+        if not path.is_file() and extract:
+            _extract(CLIPS / f"{stem}.mp4", path)
         if not path.is_file():
             print(f"  {stem}: no landmarks at {path}, skipped")
             continue
@@ -169,9 +180,12 @@ def main() -> None:
     ap.add_argument("--sets", type=int, default=300)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--clips-landmarks", type=Path, default=Path("/tmp/tc_clips"))
+    ap.add_argument(
+        "--extract", action="store_true", help="extract missing clip landmarks with MediaPipe"
+    )
     args = ap.parse_args()
     run_synthetic(args.sets, args.seed)
-    run_clips(args.clips_landmarks)
+    run_clips(args.clips_landmarks, extract=args.extract)
 
 
 if __name__ == "__main__":

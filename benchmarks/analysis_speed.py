@@ -44,7 +44,8 @@ def main() -> None:
     print(f"frames: {series.n_frames} ({series.duration_s:.0f} s at {series.fps:.0f} fps)")
     print(f"reps found: {len(result.reps)}")
     print(
-        f"analyze: best {min(times) * 1000:.0f} ms, median {statistics.median(times) * 1000:.0f} ms "
+        f"analyze: best {min(times) * 1000:.0f} ms, "
+        f"median {statistics.median(times) * 1000:.0f} ms "
         f"over {args.repeat} runs (target: well under 1000 ms)"
     )
 

@@ -11,6 +11,7 @@ Public API::
 from __future__ import annotations
 
 from thrustcoach.analysis.pipeline import analyze
+from thrustcoach.analysis.plot import plot_analysis
 from thrustcoach.analysis.result import (
     AnalysisOptions,
     AnalysisResult,
@@ -34,4 +35,5 @@ __all__ = [
     "SetResult",
     "Summary",
     "analyze",
+    "plot_analysis",
 ]
