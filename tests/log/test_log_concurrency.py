@@ -175,3 +175,21 @@ def test_server_down_gives_storage_error() -> None:
     with pytest.raises(StorageError, match="cannot reach the database server") as info:
         get_engine(url)
     assert "secret" not in str(info.value)
+
+
+FIRST_USE = """
+import sys
+from thrustcoach.log import get_engine, session_scope, repo
+with session_scope(get_engine(sys.argv[1])) as s:
+    repo.list_athletes(s)
+"""
+
+
+@pytest.mark.slow
+def test_two_processes_opening_a_new_database_at_once_both_work(db_url: str) -> None:
+    procs = [
+        subprocess.Popen([sys.executable, "-c", FIRST_USE, db_url], stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    results = [(p.wait(timeout=120), p.stderr.read() if p.stderr else b"") for p in procs]
+    assert [code for code, _ in results] == [0, 0], results

@@ -49,6 +49,7 @@ logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+_MIGRATION_LOCK_ID = 7_146_201  # any constant; shared by all ThrustCoach processes
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
 
@@ -150,6 +151,10 @@ def upgrade_database(engine: Engine, *, revision: str = "head") -> None:
     cfg = _alembic_config()
     try:
         with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Two processes starting at once on a new database: one migrates, one waits.
+                # (SQLite gets the same from BEGIN IMMEDIATE.)
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_ID})")
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
     except (DBAPIError, SQLAlchemyError) as exc:

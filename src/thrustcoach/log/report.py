@@ -114,7 +114,7 @@ def build_report(
             plan=stored,
             prs=sorted(rep_range_prs(records).items(), key=lambda kv: (kv[0][1], kv[0][0].value)),
             drifts=sorted(form_drifts(reps).values(), key=lambda d: d.set_id),
-        set_info={r.set_id: r for r in records},
+            set_info={r.set_id: r for r in records},
             charts={k: p.name for k, p in charts.items()},
             threshold=load_analytics_settings().symmetry.threshold_pct,
             body_mass_known=any(r.body_mass_kg is not None for r in records),
