@@ -129,7 +129,12 @@ def test_new_user_plans_logs_checks_a_video_and_sees_progress(
     expect(pg.locator("#set-2 h2")).to_contain_text("right leg")
     first.get_by_role("button", name="Start timer").click()
     expect(pg.locator("#timer")).to_be_visible()
+    expect(pg.locator("#timer-phase")).to_contain_text("Get ready")
+    # after the 3 s count-in the timer walks through the rep at the prescribed tempo
+    expect(pg.locator("#timer-phase")).to_contain_text("Rep 1 of 10", timeout=6_000)
+    expect(pg.locator("#timer-phase")).to_contain_text("lower slowly", timeout=6_000)
     pg.locator("#timer-stop").click()
+    expect(pg.locator("#timer-phase")).to_have_text("Stopped.")
     first.get_by_role("button", name="Log as prescribed").click()
     pg.wait_for_url("**/today*")
     expect(pg.locator("#set-1 .ok")).to_contain_text("Done: 10 reps")
