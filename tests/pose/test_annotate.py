@@ -46,7 +46,7 @@ def test_overlay_counts_phases_and_cues() -> None:
     assert at_lift.phase == "lift" and at_lift.counts["right"] == 0
     at_top = _overlay_at(reps, 2.5)
     assert at_top.phase == "top pause" and at_top.counts["right"] == 1
-    assert at_top.cues == ("Hold it: one, two.",) and at_top.cue_rep == 1
+    assert at_top.cues == ("Hold it: one, two.",) and at_top.cue_rep == "right leg rep 1"
     assert _overlay_at(reps, 4.0).phase == "lowering"
     assert _overlay_at(reps, 5.2).phase == "bottom"
     assert _overlay_at(reps, 9.0).counts["right"] == 2

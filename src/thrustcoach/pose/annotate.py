@@ -139,14 +139,14 @@ class _Overlay:
     phase: str
     side: str | None
     cues: tuple[str, ...]
-    cue_rep: int
+    cue_rep: str
 
 
 def _overlay_at(reps: Sequence[_Rep], t: float) -> _Overlay:
     counts = {"left": 0, "right": 0, "both": 0}
     phase, side = "set-up / rest", None
     cues: tuple[str, ...] = ()
-    cue_rep = 0
+    cue_rep = ""
     for r in reps:
         if r.top_s <= t:  # a rep counts once its lockout is reached
             counts[r.side] = counts.get(r.side, 0) + 1
@@ -159,7 +159,8 @@ def _overlay_at(reps: Sequence[_Rep], t: float) -> _Overlay:
             else:
                 phase = "lowering"
         if r.top_s <= t < r.end_s + _CUE_HOLD_S and r.cues:
-            cues, cue_rep = r.cues, r.number
+            leg = "" if r.side == "both" else f"{r.side} leg "
+            cues, cue_rep = r.cues, f"{leg}rep {r.number}"
     if side is None and reps and reps[0].start_s <= t <= reps[-1].end_s:
         phase = "bottom"
     return _Overlay(counts=counts, phase=phase, side=side, cues=cues, cue_rep=cue_rep)
@@ -258,7 +259,7 @@ def annotate_video(
                 lines.append(f"reps  left leg {ov.counts['left']}   right leg {ov.counts['right']}")
             _text(image, lines, origin=(10, 10), scale=text_scale)
             if ov.cues:
-                cue_lines = [f"rep {ov.cue_rep}: {c}" for c in ov.cues]  # counted per leg
+                cue_lines = [f"{ov.cue_rep}: {c}" for c in ov.cues]
                 _text(image, cue_lines, origin=(10, height), scale=text_scale * 0.9)
             writer.write(image, time_s=frame.time_s)
             if on_progress is not None and n % 8 == 0:
