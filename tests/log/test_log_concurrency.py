@@ -168,6 +168,19 @@ def test_read_only_sqlite_uri_gives_storage_error(sqlite_url: str) -> None:
     ro = get_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
     with pytest.raises(StorageError, match="read-only"), session_scope(ro) as s:
         repo.add_set(s, athlete_id=aid, variant="hip_thrust", side="both", reps=5)
+    with session_scope(ro, read_only=True) as s:  # reading still works
+        assert [a.name for a in repo.list_athletes(s)] == ["Ana"]
+
+
+def test_readers_do_not_wait_for_a_writer(sqlite_url: str) -> None:
+    engine = get_engine(sqlite_url)
+    aid = _new_athlete(engine)
+    with session_scope(engine) as writer:
+        repo.add_set(writer, athlete_id=aid, variant="hip_thrust", side="both", reps=5)
+        start = time.monotonic()
+        with session_scope(engine, read_only=True) as reader:  # WAL: the last committed state
+            assert repo.list_sets(reader, athlete_id=aid) == []
+        assert time.monotonic() - start < 2
 
 
 def test_server_down_gives_storage_error() -> None:

@@ -177,7 +177,7 @@ def show_cmd(
 ) -> None:
     """Show the sets of the last weeks per day and side, with per-side totals and symmetry."""
     since = dt.date.today() - dt.timedelta(weeks=weeks)
-    with db_session() as s:
+    with db_session(read_only=True) as s:
         who = resolve_athlete(s, athlete)
         sets = repo.list_sets(s, athlete_id=who.id, since=since)
         if as_json:
@@ -357,7 +357,7 @@ def export_cmd(
     athlete: str | None = typer.Option(None, "--athlete", "-a", help="Only this athlete."),
 ) -> None:
     """Export the whole log as CSV files (one per table; accounts are never exported)."""
-    with db_session() as s:
+    with db_session(read_only=True) as s:
         athlete_id = resolve_athlete(s, athlete).id if athlete else None
         paths = export_csv(s, out_dir=out, athlete_id=athlete_id)
     console.print(f"wrote {len(paths)} files to {out}: " + ", ".join(p.name for p in paths))

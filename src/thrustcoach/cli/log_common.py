@@ -19,9 +19,9 @@ athlete_option_help = "Athlete name or id (default: the only athlete)."
 
 
 @contextmanager
-def db_session() -> Iterator[Session]:
+def db_session(*, read_only: bool = False) -> Iterator[Session]:
     """One transaction on the configured database (migrated on first use)."""
-    with session_scope(get_engine()) as session:
+    with session_scope(get_engine(), read_only=read_only) as session:
         yield session
 
 

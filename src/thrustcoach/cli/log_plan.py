@@ -42,7 +42,7 @@ def results_cmd(
     plan_id: int | None = typer.Option(None, "--plan", help="Plan id (default: the active one)."),
 ) -> None:
     """Write the session results of a plan for 'thrustcoach plan --next PLAN --results FILE'."""
-    with db_session() as s:
+    with db_session(read_only=True) as s:
         who = resolve_athlete(s, athlete)
         if plan_id is None:
             latest = repo.latest_plan(s, athlete_id=who.id)

@@ -21,7 +21,7 @@ def report(
     weeks: int = typer.Option(8, "--weeks", help="How many weeks back (1-520)."),
 ) -> None:
     """Write the per-leg report: load and e1RM per side, symmetry vs 90 %, volume, form."""
-    with db_session() as s:
+    with db_session(read_only=True) as s:
         who = resolve_athlete(s, athlete)
         result = build_report(s, athlete_id=who.id, out_dir=out, weeks=weeks)
     console.print(f"report for {who.name}: {result.sets} sets over {weeks} weeks -> {result.html}")

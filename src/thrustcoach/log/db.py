@@ -49,6 +49,7 @@ logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+READ_ONLY_OPTION = "thrustcoach_read_only"
 _MIGRATION_LOCK_ID = 7_146_201  # any constant; shared by all ThrustCoach processes
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
@@ -111,7 +112,8 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = conn.get_execution_options().get(READ_ONLY_OPTION, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
@@ -206,13 +208,16 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+def session_scope(engine: Engine | None = None, *, read_only: bool = False) -> Iterator[Session]:
     """One transaction: commit on success, roll back on any error (nothing half-written).
 
+    ``read_only=True`` (for pages and reports that only read) skips SQLite's up-front write
+    lock, so readers never wait for a writer and a read-only database file can still be read.
     Driver errors become :class:`StorageError` with a one-line message.
     """
     engine = engine or get_engine()
-    session = make_sessionmaker(engine)()
+    bind = engine.execution_options(**{READ_ONLY_OPTION: True}) if read_only else engine
+    session = make_sessionmaker(bind)()
     try:
         yield session
         session.commit()
