@@ -102,7 +102,7 @@ def _group_sets(reps: list[RepResult], *, gap_s: float) -> tuple[SetResult, ...]
     )
 
 
-def _view_warnings(view: ViewInfo, single: bool) -> list[str]:
+def _view_warnings(view: ViewInfo) -> list[str]:
     if view.view == "side":
         return ["pelvic rotation and knee cave need an oblique or front view: not checked"]
     if view.view == "front":
@@ -110,7 +110,6 @@ def _view_warnings(view: ViewInfo, single: bool) -> list[str]:
             "front view: hip, knee and shin angles cannot be read (lockout, foot placement, "
             "depth and free leg not checked); film from the side for those"
         ]
-    del single
     return ["oblique view: knee cave needs a front view: not checked"]
 
 
@@ -151,68 +150,71 @@ def _gap_warnings(tracks: Tracks, timings: list[RepTiming], max_gap_s: float) ->
     return out
 
 
-def analyze(series: LandmarkSeries, *, options: AnalysisOptions | None = None) -> AnalysisResult:
-    """Recognise the exercise, count reps per leg, time their phases and find faults."""
-    opts = options or AnalysisOptions()
-    cfg = load_config()
-    tracks = prepare_tracks(series, cfg=cfg.filtering)
-    view = detect_view(tracks, cfg=cfg.view)
-    evidence = classify_exercise(tracks, cfg=cfg.exercise)
-    exercise, warnings = _choose_exercise(evidence, opts)
-    pause_s = opts.pause_s if opts.pause_s is not None else cfg.tempo.pause_s
-    lowering_s = opts.lowering_s if opts.lowering_s is not None else cfg.tempo.lowering_s
-    info = InputInfo(
+def _input_info(series: LandmarkSeries, opts: AnalysisOptions) -> InputInfo:
+    return InputInfo(
         path=opts.source_path or series.meta.get("path", series.meta.get("source", "")),
         kind=opts.source_kind,
         frames=series.n_frames,
         duration_s=round(series.duration_s, 3),
         fps=round(series.fps, 3),
     )
-    base = {
-        "schema_version": 1,
-        "input": info,
-        "view": view.view,
-        "facing": view.facing,
-        "prescribed_pause_s": pause_s,
-        "prescribed_lowering_s": lowering_s,
-    }
-    if exercise is Exercise.NOT_RECOGNIZED:
-        return AnalysisResult(
-            exercise=exercise, sets=(), summary=summarize([]), warnings=tuple(warnings), **base
-        )
-    single = exercise in SINGLE
-    sig, left_planted = _signals(tracks, view, single=single, cfg=cfg)
+
+
+def _reps(
+    tracks: Tracks, view: ViewInfo, ctx: FaultContext, cfg: AnalysisConfig
+) -> tuple[list[RepResult], Signals, list[str]]:
+    """Reps with sides, metrics and faults, the signals they came from, and warnings."""
+    sig, left_planted = _signals(tracks, view, single=ctx.single_leg, cfg=cfg)
     timings = find_reps(_rep_signal(sig, view), rate_hz=tracks.rate_hz, cfg=cfg.reps)
-    sides = (
-        rep_sides(left_planted, [(t.start, t.end) for t in timings])
-        if single
-        else [Side.BOTH] * len(timings)
-    )
+    spans = [(t.start, t.end) for t in timings]
+    sides = rep_sides(left_planted, spans) if ctx.single_leg else [Side.BOTH] * len(timings)
+    reps = _rep_results(sig, timings, sides, view=view, ctx=ctx, rate_hz=tracks.rate_hz)
+    warnings = _view_warnings(view) + _gap_warnings(tracks, timings, cfg.filtering.max_gap_s)
+    if not reps:
+        warnings.append("no reps found: the hips never rose and fell by a full range of motion")
+    return reps, sig, warnings
+
+
+def analyze(series: LandmarkSeries, *, options: AnalysisOptions | None = None) -> AnalysisResult:
+    """Recognise the exercise, count reps per leg, time their phases and find faults."""
+    opts = options or AnalysisOptions()
+    cfg = load_config()
+    tracks = prepare_tracks(series, cfg=cfg.filtering)
+    view = detect_view(tracks, cfg=cfg.view)
+    exercise, warnings = _choose_exercise(classify_exercise(tracks, cfg=cfg.exercise), opts)
     ctx = FaultContext(
         view=view.view,
         on_bench=exercise in BENCH,
-        single_leg=single,
-        pause_s=pause_s,
-        lowering_s=lowering_s,
+        single_leg=exercise in SINGLE,
+        pause_s=opts.pause_s if opts.pause_s is not None else cfg.tempo.pause_s,
+        lowering_s=opts.lowering_s if opts.lowering_s is not None else cfg.tempo.lowering_s,
     )
-    reps = _rep_results(sig, timings, sides, view=view, ctx=ctx, rate_hz=tracks.rate_hz)
-    warnings += _view_warnings(view, single) + _gap_warnings(
-        tracks, timings, cfg.filtering.max_gap_s
+    result = AnalysisResult(
+        input=_input_info(series, opts),
+        exercise=exercise,
+        view=view.view,
+        facing=view.facing,
+        sets=(),
+        summary=summarize([]),
+        warnings=tuple(warnings),
+        prescribed_pause_s=ctx.prescribed["pause"],
+        prescribed_lowering_s=ctx.prescribed["lowering"],
     )
-    if not reps:
-        warnings.append("no reps found: the hips never rose and fell by a full range of motion")
+    if exercise is Exercise.NOT_RECOGNIZED:
+        return result
+    reps, sig, more = _reps(tracks, view, ctx, cfg)
     curves = Curves.model_construct(
         time_s=tuple(sig.time_s.tolist()),
         hip_angle_deg=tuple(sig.hip.tolist()),
         knee_angle_deg=tuple(sig.knee.tolist()),
     )
-    return AnalysisResult(
-        exercise=exercise,
-        sets=_group_sets(reps, gap_s=cfg.reps.set_gap_s),
-        summary=summarize(reps),
-        warnings=tuple(warnings),
-        curves=curves,
-        **base,
+    return result.model_copy(
+        update={
+            "sets": _group_sets(reps, gap_s=cfg.reps.set_gap_s),
+            "summary": summarize(reps),
+            "warnings": (*warnings, *more),
+            "curves": curves,
+        }
     )
 
 
