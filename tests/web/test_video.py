@@ -131,3 +131,32 @@ def test_delete_removes_the_clip_and_its_files(
     assert r.status_code == 200 and "deleted" in r.text
     assert not folder.exists()
     assert ann.client.get(f"/api/v1/analyses/{job['id']}").status_code == 404
+
+
+def test_multipart_upload_like_curl_dash_f(ann: Account, landmark_csv: Path) -> None:
+    with landmark_csv.open("rb") as fh:
+        r = ann.client.post(
+            "/api/v1/analyses",
+            headers=ann.h,
+            data={"pause_s": "2"},
+            files={"clip": ("../../evil/left_set.csv", fh, "text/csv")},
+        )
+    assert r.status_code == 202, r.text
+    assert r.json()["display_name"] == "left_set.csv"
+    job = _wait(ann, r.json()["id"])
+    assert job["result"]["prescribed_pause_s"] == 2
+    assert job["result"]["summary"]["rep_count"]["left"] == 4
+
+
+def test_upload_form_without_javascript(ann: Account, landmark_csv: Path) -> None:
+    content = landmark_csv.read_bytes()
+    files = {"clip": ("set.csv", content, "text/csv")}
+    r = ann.client.post("/video/upload", files=files)  # no CSRF token
+    assert r.status_code == 403
+    r = ann.client.post("/video/upload", data={"csrf_token": ann.csrf}, files=files)
+    assert r.status_code == 200 and r.url.path.startswith("/video/")
+    assert "set.csv" in r.text
+    r = ann.client.post(
+        "/video/upload", data={"csrf_token": ann.csrf}, files={"clip": ("x.exe", b"MZ", "x")}
+    )
+    assert r.status_code == 415

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query
@@ -12,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from thrustcoach.config import Settings
-from thrustcoach.errors import ConflictError, NotFoundError, PermissionDeniedError
+from thrustcoach.errors import ConflictError, NotFoundError, PermissionDeniedError, UsageError
 from thrustcoach.kb.loader import load_knowledge_base
 from thrustcoach.log import repo
 from thrustcoach.log.analyses import attach_analysis
@@ -21,7 +22,9 @@ from thrustcoach.web.access import own_athlete, visible_athlete_ids
 from thrustcoach.web.db import commit
 from thrustcoach.web.deps import ApiUser, CsrfProtect, Db, PageUser
 from thrustcoach.web.jobs import Job, JobStore
+from thrustcoach.web.multipart import MultipartUpload
 from thrustcoach.web.schemas import Page, Paging, paging
+from thrustcoach.web.security import CSRF_FIELD, verify_csrf_value
 from thrustcoach.web.templating import flash, render
 from thrustcoach.web.uploads import store_upload
 
@@ -54,33 +57,38 @@ def _job_json(store: JobStore, job: Job) -> dict[str, Any]:
     return data
 
 
-@api_router.post(
-    "/analyses",
-    status_code=202,
-    summary="Upload a clip (raw request body) and start its analysis",
-    description=(
-        "Send the file as the request body (e.g. curl --data-binary @clip.mp4 -H "
-        "'Content-Type: video/mp4' '.../api/v1/analyses?filename=clip.mp4'). MP4, MOV, WebM, "
-        "MKV or AVI videos, or landmark CSV/TRC files. 413 above the size limit, 415 for "
-        "other types. Poll GET /api/v1/analyses/{id} for progress."
-    ),
-)
-async def upload(
+async def _start_job(
     request: Request,
-    db: Db,
-    user: ApiUser,
-    filename: Annotated[str, Query(max_length=255, description="the clip's file name")],
-    pause_s: Annotated[float | None, Query(ge=0, le=30)] = None,
-    lowering_s: Annotated[float | None, Query(ge=0, le=30)] = None,
-) -> JSONResponse:
+    db: Session,
+    user: User,
+    *,
+    filename: str | None,
+    options: dict[str, Any],
+    csrf_from_form: bool = False,
+) -> Job:
+    """Stream the upload (raw body or multipart) to a new job folder and queue the analysis."""
     athlete = own_athlete(db, user)
     settings: Settings = request.app.state.settings
     store = _store(request)
+    content_type = request.headers.get("content-type", "")
     length = request.headers.get("content-length")
+    chunks: AsyncIterator[bytes] = request.stream()
+    if content_type.startswith("multipart/form-data"):
+        form = MultipartUpload(chunks, content_type=content_type)
+        await form.read_until_file()
+        if csrf_from_form:
+            verify_csrf_value(request, form.fields.get(CSRF_FIELD))
+        options = {**_tempo(form.fields), **options}
+        filename = filename or form.filename
+        chunks = form.file_chunks()
+    elif csrf_from_form:
+        raise UsageError("send the form as multipart/form-data")
+    if not filename:
+        raise UsageError("the upload has no file name", hint="add ?filename=clip.mp4 to the URL")
     job_id, folder = store.new_dir()
     try:
         stored = await store_upload(
-            request.stream(),
+            chunks,
             dest_dir=folder,
             filename=filename,
             content_length=int(length) if length and length.isdigit() else None,
@@ -99,10 +107,54 @@ async def upload(
         kind=stored.kind,
         input_name=stored.path.name,
     )
+    store.submit(job, options={k: v for k, v in options.items() if v})
+    return job
+
+
+def _tempo(fields: dict[str, str]) -> dict[str, float]:
+    """Prescribed pause/lowering from form fields (empty = the analysis' defaults)."""
+    out: dict[str, float] = {}
+    for key in ("pause_s", "lowering_s"):
+        text = fields.get(key, "").strip().replace(",", ".")
+        if text:
+            try:
+                value = float(text)
+            except ValueError:
+                raise UsageError(f"{key} must be seconds, got {text!r}") from None
+            if not 0 <= value <= 30:
+                raise UsageError(f"{key} must be between 0 and 30 s")
+            out[key] = value
+    return out
+
+
+@api_router.post(
+    "/analyses",
+    status_code=202,
+    summary="Upload a clip and start its analysis",
+    description=(
+        "Either the file as the raw request body (curl --data-binary @clip.mp4 "
+        "'.../api/v1/analyses?filename=clip.mp4') or multipart/form-data (curl -F "
+        "clip=@clip.mp4 .../api/v1/analyses); streamed to disk either way. MP4, MOV, WebM, MKV "
+        "or AVI videos, or landmark CSV/TRC files. 413 above the size limit, 415 for other "
+        "types. Poll GET /api/v1/analyses/{id} for progress."
+    ),
+)
+async def upload(
+    request: Request,
+    db: Db,
+    user: ApiUser,
+    filename: Annotated[
+        str | None, Query(max_length=255, description="the clip's file name")
+    ] = None,
+    pause_s: Annotated[float | None, Query(ge=0, le=30)] = None,
+    lowering_s: Annotated[float | None, Query(ge=0, le=30)] = None,
+) -> JSONResponse:
     options = {k: v for k, v in {"pause_s": pause_s, "lowering_s": lowering_s}.items() if v}
-    store.submit(job, options=options)
+    job = await _start_job(request, db, user, filename=filename, options=options)
     return JSONResponse(
-        _job_json(store, job), status_code=202, headers={"location": f"/api/v1/analyses/{job_id}"}
+        _job_json(_store(request), job),
+        status_code=202,
+        headers={"location": f"/api/v1/analyses/{job.id}"},
     )
 
 
@@ -184,6 +236,13 @@ def video_page(request: Request, db: Db, user: PageUser) -> Response:
         "video.html",
         {"jobs": jobs, "max_mb": settings.max_upload_mb, "can_upload": user.athlete_id is not None},
     )
+
+
+@router.post("/video/upload")
+async def upload_page(request: Request, db: Db, user: PageUser) -> Response:
+    """The upload form without JavaScript (multipart; CSRF token as the first field)."""
+    job = await _start_job(request, db, user, filename=None, options={}, csrf_from_form=True)
+    return RedirectResponse(f"/video/{job.id}", status_code=303)
 
 
 @router.get("/video/{job_id}")
