@@ -285,3 +285,38 @@ def test_attach_video_without_pipeline_is_clear(
     video.write_bytes(b"\x00\x00\x00\x18ftypmp42 not really a video")
     code, _, err = run(capsys, "log", "attach", str(video), "--set", "1")
     assert code != 0 and code != 70 and "Traceback" not in err
+
+
+def test_flag_add_on_a_planned_day_prefills_targets(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _ana(capsys)
+    today = dt.date.today().isoformat()
+    sets = [
+        {
+            "order": i,
+            "exercise": "single_leg_hip_thrust",
+            "side": side,
+            "reps": reps,
+            "load_kg": "5",
+            "pause_s": 2,
+            "lowering_s": 2,
+            "rest_s": 60,
+        }
+        for i, (side, reps) in enumerate([("left", 12), ("left", 11), ("right", 12)], start=1)
+    ]
+    plan = {
+        "weeks": [{"number": 2, "sessions": [{"week": 2, "index": 1, "date": today, "sets": sets}]}]
+    }
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    monkeypatch.setattr("thrustcoach.log.planview._validate_with_program", lambda text: None)
+    assert run(capsys, "log", "plan", str(path))[0] == 0
+    for side in ("left", "left", "right"):
+        assert run(capsys, "log", "add", "--side", side, "--reps", "9")[0] == 0
+    _, out, _ = run(capsys, "log", "show", "--json")
+    assert [(s["side"], s["target_reps"]) for s in json.loads(out)] == [
+        ("left", 12),
+        ("left", 11),
+        ("right", 12),
+    ]

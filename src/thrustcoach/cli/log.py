@@ -15,6 +15,7 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from thrustcoach.cli.log_common import athlete_option_help, db_session, parse_date, resolve_athlete
 from thrustcoach.cli.log_plan import register_plan_commands
@@ -25,6 +26,7 @@ from thrustcoach.log.analyses import attach_analysis, set_records
 from thrustcoach.log.analytics import side_summaries
 from thrustcoach.log.io import export_csv, import_workouts
 from thrustcoach.log.models import SetEntry
+from thrustcoach.log.planview import PlanView, match_planned_set
 from thrustcoach.log.symmetry import infer_weak_side, weekly_symmetry
 from thrustcoach.vocab import Side
 
@@ -159,9 +161,24 @@ def add_cmd(
                 notes=notes,
             ),
         )
+        if target_reps is None:
+            _prefill_targets(s, row)
         if feel is not None:
             repo.update_session(s, session_id=row.session_id, feel=feel)
         console.print(f"logged set {row.id}: {_describe(row)}")
+
+
+def _prefill_targets(s: Session, row: SetEntry) -> None:
+    """Targets from the planned session this set belongs to (the nth set of its side)."""
+    parent = row.session
+    if parent.plan_id is None:
+        return
+    planned = PlanView.model_validate_json(repo.get_plan(s, plan_id=parent.plan_id).plan_json)
+    day = planned.session_on(parent.performed_on)
+    nth = sum(1 for x in parent.sets if x.side == row.side and x.variant == row.variant)
+    match = match_planned_set(day, variant=row.variant, side=row.side, nth=nth) if day else None
+    if match is not None:
+        repo.update_set(s, set_id=row.id, target_reps=match.reps, target_load_kg=match.load_kg)
 
 
 def _describe(row: SetEntry) -> str:

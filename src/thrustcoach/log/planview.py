@@ -18,7 +18,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from thrustcoach.errors import UsageError
 from thrustcoach.vocab import Side, VariantId
 
-__all__ = ["PlanView", "PlannedSessionView", "PlannedSetView", "validate_plan_json"]
+__all__ = [
+    "PlanView",
+    "PlannedSessionView",
+    "PlannedSetView",
+    "match_planned_set",
+    "validate_plan_json",
+]
 
 _Lenient = ConfigDict(frozen=True, extra="ignore")
 
@@ -102,3 +108,11 @@ def validate_plan_json(text: str) -> PlanView:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "plan"
         raise UsageError(f"not a ThrustCoach plan: {where}: {first['msg']}") from exc
+
+
+def match_planned_set(
+    planned: PlannedSessionView, *, variant: str, side: str, nth: int
+) -> PlannedSetView | None:
+    """The ``nth`` (1-based) planned set of that variant and side in the session, if any."""
+    same = [s for s in planned.sets if s.exercise.value == variant and s.side.value == side]
+    return same[nth - 1] if 0 < nth <= len(same) else None
