@@ -3,7 +3,7 @@
 Prints, for the same clip: decode-only frames/s (the practical ceiling), a plain
 single-process MediaPipe loop (cv2 read -> RGB -> Pose.process, full model, tracking), and
 ``thrustcoach pose`` with 1 and 2 workers, each with frames/s, real-time factor, ratio to the
-plain loop and peak memory (RSS summed over the process tree, sampled every 50 ms).
+plain loop and peak memory (PSS summed over the process tree, sampled every 50 ms).
 Targets (2-core machine): >= 1.6x the plain loop, >= 2x real time, < 1 GB.
 
 The clip: the bridge clip from ../shared/clips re-timed to 30 fps 1280x720 and looped to
@@ -48,7 +48,7 @@ def make_clip(path: Path, *, seconds: float) -> Path:
 
 
 def _tree_rss_mb(root: int) -> float:
-    """RSS of a process and all its descendants (Linux /proc)."""
+    """Memory (PSS) of a process and all its descendants (Linux /proc)."""
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -64,9 +64,10 @@ def _tree_rss_mb(root: int) -> float:
         frontier.extend(kids)
     total_kb = 0
     for pid in tree:
+        # PSS splits pages shared by forked workers among them: the sum is the real footprint.
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     total_kb += int(line.split()[1])
         except OSError:
             continue
