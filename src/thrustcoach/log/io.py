@@ -151,35 +151,51 @@ def import_workouts(
             ),
             hint="nothing was imported; fix the file or pass --skip-invalid",
         )
-    sessions: dict[str, TrainingSession] = {}
+    state = _ImportState(
+        fmt=fmt,
+        athlete_id=athlete_id,
+        report=report,
+        known_keys=set(
+            session.scalars(
+                select(SetEntry.import_key).where(
+                    SetEntry.athlete_id == athlete_id, SetEntry.import_key.is_not(None)
+                )
+            )
+        ),
+    )
     for row in rows:
         if isinstance(row, RawRow):
-            _import_row(session, row, fmt, athlete_id, report, sessions)
+            _import_row(session, row, state)
     session.flush()
     return report
 
 
-def _import_row(
-    session: Session,
-    row: RawRow,
-    fmt: str,
-    athlete_id: int,
-    report: ImportReport,
-    sessions: dict[str, TrainingSession],
-) -> None:
+@dataclass
+class _ImportState:
+    """What one import remembers, so that each row costs no extra queries."""
+
+    fmt: str
+    athlete_id: int
+    report: ImportReport
+    known_keys: set[str | None]
+    sessions: dict[str, TrainingSession] = field(default_factory=dict)
+    next_order: dict[int, int] = field(default_factory=dict)
+
+
+def _mapped(row: RawRow, report: ImportReport) -> tuple[VariantId, Side] | None:
+    """Our variant and side for a row, or None (counted in the report as why not)."""
     if row.kind in ("warmup", "rest"):
         report.warmups_skipped += 1
-        return
+        return None
     found = match_variant(row.exercise)
     if found is None:
         report.unknown_exercises[row.exercise] += 1
-        return
+        return None
     variant, side = found
+    if variant in (VariantId.HIP_THRUST, VariantId.GLUTE_BRIDGE):
+        return variant, Side.BOTH
     side = side or detect_side(row.notes)
-    unilateral = variant not in (VariantId.HIP_THRUST, VariantId.GLUTE_BRIDGE)
-    if not unilateral:
-        side = Side.BOTH
-    elif side is None:
+    if side is None:
         report.missing_side.append(
             RowProblem(
                 row.line,
@@ -187,9 +203,17 @@ def _import_row(
                 "(add '(Left)'/'(Right)' to the exercise name or notes)",
             )
         )
+        return None
+    return variant, side
+
+
+def _import_row(session: Session, row: RawRow, state: _ImportState) -> None:
+    mapped = _mapped(row, state.report)
+    if mapped is None:
         return
+    variant, side = mapped
     key = _key(
-        fmt,
+        state.fmt,
         row.started_at.isoformat(),
         row.exercise,
         row.set_order,
@@ -197,23 +221,20 @@ def _import_row(
         row.load_kg,
         row.reps,
     )
-    exists = select(SetEntry.id).where(
-        SetEntry.athlete_id == athlete_id, SetEntry.import_key == key
-    )
-    if session.scalar(exists) is not None:
-        report.duplicates += 1
+    if key in state.known_keys:
+        state.report.duplicates += 1
         return
-    parent = _session_for(session, row, fmt, athlete_id, report, sessions)
-    last = session.scalar(
-        select(func.max(SetEntry.order_index)).where(SetEntry.session_id == parent.id)
-    )
+    state.known_keys.add(key)
+    parent = _session_for(session, row, state)
+    order = state.next_order[parent.id]
+    state.next_order[parent.id] = order + 1
     session.add(
         SetEntry(
-            athlete_id=athlete_id,
+            athlete_id=state.athlete_id,
             session_id=parent.id,
             variant=variant.value,
             side=side.value,
-            order_index=(last or 0) + 1,
+            order_index=order,
             reps=row.reps,
             load_kg=row.load_kg,
             rpe=_rpe(row.rpe),
@@ -221,39 +242,35 @@ def _import_row(
             import_key=key,
         )
     )
-    session.flush()
-    report.imported += 1
+    state.report.imported += 1
 
 
-def _session_for(
-    session: Session,
-    row: RawRow,
-    fmt: str,
-    athlete_id: int,
-    report: ImportReport,
-    cache: dict[str, TrainingSession],
-) -> TrainingSession:
-    key = _key(fmt, row.started_at.isoformat(), row.workout)
-    if key in cache:
-        return cache[key]
+def _session_for(session: Session, row: RawRow, state: _ImportState) -> TrainingSession:
+    key = _key(state.fmt, row.started_at.isoformat(), row.workout)
+    if key in state.sessions:
+        return state.sessions[key]
     found = session.scalar(
         select(TrainingSession).where(
-            TrainingSession.athlete_id == athlete_id, TrainingSession.import_key == key
+            TrainingSession.athlete_id == state.athlete_id, TrainingSession.import_key == key
         )
     )
     if found is None:
         found = TrainingSession(
-            athlete_id=athlete_id,
+            athlete_id=state.athlete_id,
             performed_on=row.started_at.date(),
             notes=(f"{row.workout}: {row.workout_notes}" if row.workout_notes else row.workout)
             or None,
-            source=fmt,
+            source=state.fmt,
             import_key=key,
         )
         session.add(found)
         session.flush()
-        report.sessions_created += 1
-    cache[key] = found
+        state.report.sessions_created += 1
+    state.sessions[key] = found
+    last = session.scalar(
+        select(func.max(SetEntry.order_index)).where(SetEntry.session_id == found.id)
+    )
+    state.next_order[found.id] = (last or 0) + 1
     return found
 
 
