@@ -40,7 +40,7 @@ COLORS = {Side.LEFT: "#1f77b4", Side.RIGHT: "#ff7f0e"}
 SIDES = (Side.LEFT, Side.RIGHT)
 
 
-def _style(side: Side, weak: Side | None) -> dict[str, Any]:
+def _style(side: Side, weak: Side | None, *, points: int = 0) -> dict[str, Any]:
     is_weak = side is weak
     label = f"{side.value}{' (weak)' if is_weak else ''}"
     return {
@@ -48,7 +48,7 @@ def _style(side: Side, weak: Side | None) -> dict[str, Any]:
         "label": label,
         "linewidth": 2.6 if is_weak else 1.6,
         "linestyle": "-" if is_weak or weak is None else "--",
-        "marker": "o",
+        "marker": "o" if points <= 30 else None,  # markers only while they can be told apart
     }
 
 
@@ -73,7 +73,8 @@ def _week_ticks(ax: Axes, weeks: Sequence[dt.date], *, shift_days: float = 0) ->
     shown = list(weeks)[::step]
     ticks = mdates.date2num([w + dt.timedelta(days=shift_days) for w in shown])  # type: ignore[no-untyped-call]
     ax.set_xticks(ticks)
-    ax.set_xticklabels([w.strftime("%d %b") for w in shown])
+    fmt = "%d %b %Y" if (weeks[-1] - weeks[0]).days > 330 else "%d %b"
+    ax.set_xticklabels([w.strftime(fmt) for w in shown], rotation=30 if "%Y" in fmt else 0)
     ax.grid(alpha=0.3)
 
 
@@ -109,8 +110,8 @@ def plot_side_progress(records: Sequence[SetRecord], *, weak_side: Side | None, 
             top = best_set(weekly[side][w])
             e1rm = set_e1rm_kg(top) if top else None
             e1rms.append(float(e1rm) if e1rm is not None else float("nan"))
-        ax_load.plot(weeks, loads, **_style(side, weak_side))
-        ax_e1rm.plot(weeks, e1rms, **_style(side, weak_side))
+        ax_load.plot(weeks, loads, **_style(side, weak_side, points=len(weeks)))
+        ax_e1rm.plot(weeks, e1rms, **_style(side, weak_side, points=len(weeks)))
     ax_load.set_title("Top external load per week")
     ax_load.set_ylabel("load (kg)")
     ax_e1rm.set_title("Best estimated 1RM per week (Epley, load + body mass)")
@@ -135,14 +136,19 @@ def plot_symmetry(
         pts = [(w.week, v) for w in weeks if (v := w.values.get(metric)) is not None]
         if pts:
             plotted = True
-            ax.plot(*zip(*pts, strict=True), marker="o", color=color, label=f"{metric} LSI")
+            ax.plot(
+                *zip(*pts, strict=True),
+                marker="o" if len(pts) <= 30 else None,
+                color=color,
+                label=f"{metric} LSI",
+            )
     for metric, color in {"peak_hip_angle": "#8c564b", "pause": "#17becf"}.items():
         pts = [(w.week, v) for w in video if (v := w.values.get(metric)) is not None]
         if pts:
             plotted = True
             ax.plot(
                 *zip(*pts, strict=True),
-                marker="s",
+                marker="s" if len(pts) <= 30 else None,
                 linestyle=":",
                 color=color,
                 label=f"video {metric.replace('_', ' ')} LSI",
@@ -213,7 +219,7 @@ def plot_form(
             pts = _per_day(reps, side, attr)
             if pts:
                 drawn = True
-                ax.plot(*zip(*pts, strict=True), **_style(side, weak_side))
+                ax.plot(*zip(*pts, strict=True), **_style(side, weak_side, points=len(pts)))
         ax.set_title(title)
         ax.set_ylabel(unit)
         if drawn:
@@ -245,7 +251,7 @@ def _plot_flag_rate(ax: Axes, records: Sequence[SetRecord], weak_side: Side | No
         pts = [(w, 100 * sum(v) / len(v)) for w, v in sorted(by_week.items())]
         if pts:
             drawn = True
-            ax.plot(*zip(*pts, strict=True), **_style(side, weak_side))
+            ax.plot(*zip(*pts, strict=True), **_style(side, weak_side, points=len(pts)))
     ax.set_title("Sets with clean form flags (bench contact, level pelvis, full range, no pain)")
     ax.set_ylabel("% of sets")
     ax.set_xlabel("date / week starting")
