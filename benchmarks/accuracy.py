@@ -125,7 +125,7 @@ class Score:
             prec = tp / (tp + fp) if tp + fp else float("nan")
             rec = tp / (tp + fn) if tp + fn else float("nan")
             print(f"{code.value:<20}{tp:5d}{fp:5d}{fn:5d}{prec:11.2f}{rec:8.2f}")
-        for m in self.misses[:10]:
+        for m in self.misses[:20]:
             print("  miss:", m)
 
 

@@ -73,6 +73,7 @@ class RepsConfig(_Frozen):
     gap_close_s: float = Field(ge=0)
     bottom_band_deg: float = Field(gt=0)
     edge_peak_tolerance_deg: float
+    min_rise_share: float = Field(ge=0, lt=1)
     set_gap_s: float
 
 

@@ -50,22 +50,25 @@ def _peaks(angle: Arr, *, rate_hz: float, cfg: RepsConfig) -> list[int]:
     pad = max(int(rate_hz), 2)
     low = float(np.min(angle))
     padded = np.concatenate([np.full(pad, low), angle, np.full(pad, low)])
-    peaks, props = find_peaks(
+    peaks, _ = find_peaks(
         padded,
         prominence=cfg.min_range_deg,
         distance=max(int(cfg.min_rep_interval_s * rate_hz), 1),
     )
     idx = np.clip(peaks - pad, 0, n - 1)
-    edge = (props["left_bases"] < pad) | (props["right_bases"] >= pad + n)
-    interior = angle[idx[~edge]]
-    ref = (
-        float(np.median(interior))
-        if interior.size
-        else float(np.max(angle[idx]))
-        if idx.size
-        else 0.0
-    )
-    keep = ~edge | (angle[idx] >= ref - cfg.edge_peak_tolerance_deg)
+    if idx.size == 0:
+        return []
+    # Edge lockouts: the recording holds no full rise before (or no full fall after) them.
+    before = np.minimum.accumulate(angle)[idx]
+    after = np.minimum.accumulate(angle[::-1])[::-1][idx]
+    height = angle[idx]
+    edge = (height - before < cfg.min_range_deg) | (height - after < cfg.min_range_deg)
+    ref = float(np.median(height[~edge])) if (~edge).any() else float(np.max(height))
+    keep = ~edge | (height >= ref - cfg.edge_peak_tolerance_deg)
+    if keep.sum() >= 3:
+        # A bump far below the set's lockouts (shuffling the legs to switch sides) is no rep.
+        bottoms = np.median(np.minimum(height - before, height - after)[keep])
+        keep &= height - (ref - bottoms) >= cfg.min_rise_share * bottoms
     return [int(i) for i in idx[keep]]
 
 
