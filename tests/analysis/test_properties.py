@@ -72,3 +72,16 @@ def test_filters_keep_length_and_holes_only_where_nothing_was_seen(
     assert out.shape == values.shape
     seen = np.isfinite(values).any(axis=0)
     assert np.isfinite(out[:, seen]).all()
+
+
+@FAST
+@given(seed=st.integers(0, 10_000), scale=st.floats(0.001, 10.0))
+def test_units_do_not_matter(seed: int, scale: float) -> None:
+    """Pixels or metres (TRC files): every threshold is relative, so results agree."""
+    s = generate(SyntheticSet(reps_per_side=3, seed=seed)).series
+    scaled = LandmarkSeries(
+        s.time_s.copy(), s.frame.copy(), s.names, s.xyz * scale, s.visibility.copy(), dict(s.meta)
+    )
+    a, b = analyze(s), analyze(scaled)
+    assert (a.exercise, a.view, len(a.reps)) == (b.exercise, b.view, len(b.reps))
+    assert [r.side for r in a.reps] == [r.side for r in b.reps]
