@@ -15,6 +15,7 @@ import math
 import multiprocessing as mp
 import os
 import queue
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
@@ -104,15 +105,37 @@ def expected_frames(info: VideoInfo, *, max_fps: float | None) -> int:
 _progress_queue: Any = None
 
 
+def _mp_context() -> Any:
+    """How to start workers.
+
+    ``fork`` starts a worker in milliseconds with everything imported. It is safe while this
+    process has never run MediaPipe (a forked copy of a live MediaPipe graph crashes); the
+    CLI and batch never do, as MediaPipe only ever runs in workers. Otherwise (tests, a
+    notebook that used MediaPipe) ``forkserver``/``spawn`` start clean processes, which then
+    re-import the caller's main module (seconds for the whole CLI).
+    """
+    methods = mp.get_all_start_methods()
+    if "fork" in methods and "mediapipe" not in sys.modules:
+        return mp.get_context("fork")
+    return mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
 def _init_worker(progress_queue: Any) -> None:
     global _progress_queue
     _progress_queue = progress_queue
     # Native libraries (MediaPipe's TFLite/glog, FFmpeg) write straight to fd 2 from their
     # own threads; in a worker that would tear the parent's progress bar. Results and errors
-    # travel back through the pool, so the worker's stderr carries nothing we need.
+    # travel back through the pool, so the worker's stderr carries nothing we need. Fresh
+    # Python-level streams and handlers also drop any lock a parent thread (the progress
+    # bar) held at fork time.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     os.close(devnull)
+    sys.stderr = Path(os.devnull).open("w")  # noqa: SIM115 - lives as long as the worker
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    root.addHandler(logging.NullHandler())
 
 
 def _run_chunk(
@@ -181,14 +204,7 @@ def _run_parallel(
     max_fps: float | None,
     on_progress: Callable[[int], None],
 ) -> list[_ChunkResult]:
-    # forkserver: workers fork from a clean server process that has this module preloaded, so
-    # they start fast and never inherit a caller's threads or MediaPipe graph (forking a
-    # process that ran MediaPipe crashes the child).
-    if "forkserver" in mp.get_all_start_methods():
-        ctx: Any = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["thrustcoach.pose.extract"])
-    else:
-        ctx = mp.get_context("spawn")
+    ctx = _mp_context()
     progress_queue = ctx.Queue()
     with cf.ProcessPoolExecutor(
         max_workers=len(chunks),
