@@ -160,3 +160,11 @@ def test_password_guessing_is_throttled(app: FastAPI, ann: Account) -> None:
     r = client.post("/login", data={"email": ann.email, "password": PASSWORD, "csrf_token": token})
     assert r.status_code == 429
     assert "too many failed logins" in r.text
+
+
+def test_training_profile_sets_weak_side_and_body_mass(ann: Account) -> None:
+    r = ann.client.post("/account/profile", data=ann.form(weak_side="right", body_mass_kg="71,5"))
+    assert "Profile saved" in r.text and "last: 71.50 kg" in r.text
+    assert ann.client.get(f"/api/v1/athletes/{ann.athlete_id}").json()["weak_side"] == "right"
+    r = ann.client.post("/account/profile", data=ann.form(body_mass_kg="5000"))
+    assert r.status_code == 400

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Form
@@ -11,8 +12,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from thrustcoach.errors import ThrustCoachError
+from thrustcoach.log import repo
 from thrustcoach.log.models import ApiToken, Athlete, CoachLink, Role, User
 from thrustcoach.web import accounts
+from thrustcoach.web.access import own_athlete
 from thrustcoach.web.db import commit
 from thrustcoach.web.deps import CsrfProtect, Db, OptionalUser, PageUser, login_user, logout_user
 from thrustcoach.web.ratelimit import LoginThrottle
@@ -120,6 +123,13 @@ def account(request: Request, db: Db, user: PageUser) -> Response:
         "coach_links": coach_links,
         "athletes": athletes,
         "new_token": new_token,
+        "athlete_name": user.athlete.name if user.athlete else None,
+        "weak_side": user.athlete.weak_side if user.athlete else None,
+        "body_mass": (
+            repo.body_mass_on(db, athlete_id=user.athlete.id, on=dt.date.today())
+            if user.athlete
+            else None
+        ),
     }
     return render(request, "account.html", ctx)
 
@@ -166,3 +176,21 @@ def remove(request: Request, db: Db, user: PageUser, link_id: int) -> Response:
     commit(db)
     flash(request, "Coaching link removed.", kind="success")
     return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/account/profile", dependencies=[CsrfProtect])
+def update_profile(
+    request: Request,
+    db: Db,
+    user: PageUser,
+    weak_side: Annotated[str, Form(max_length=5)] = "",
+    body_mass_kg: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    athlete = own_athlete(db, user)
+    if weak_side:
+        repo.update_athlete(db, athlete_id=athlete.id, weak_side=weak_side)
+    if body_mass_kg.strip():
+        repo.record_body_mass(db, athlete_id=athlete.id, mass_kg=body_mass_kg.strip())
+    commit(db)
+    flash(request, "Profile saved.", kind="success")
+    return RedirectResponse("/account#profile", status_code=303)
