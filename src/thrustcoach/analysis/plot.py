@@ -48,6 +48,8 @@ def plot_analysis(result: AnalysisResult, path: Path, *, title: str | None = Non
     fig, ax = plt.subplots(figsize=(12, 4.5), dpi=110)
     curves = result.curves
     heading = title or f"{result.exercise.value.replace('_', ' ')} - {result.view} view"
+    if result.view == "front" and title is None:
+        heading += " (angles foreshortened from the front: read them for timing only)"
     if curves is None or not curves.time_s:
         ax.text(
             0.5,
