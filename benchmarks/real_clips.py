@@ -82,6 +82,13 @@ def main() -> None:
         print(f"  faults {faults}" + (f"; expected {wanted}" if wanted else ""))
         for w in (*run.warnings, *result.warnings):
             print(f"  warning: {w}")
+        if truth.reps:  # chunked workers must give the same count as one worker
+            one = extract_landmarks(path, workers=1)
+            reps_one = len(analyze(one.series).reps)
+            print(
+                f"  reps with 1 worker: {reps_one}, with {run.workers}: {len(reps)} -> "
+                f"{'same' if reps_one == len(reps) else 'DIFFERENT'}"
+            )
     print(f"clips with exercise and rep count right: {exact}/{len(TRUTH)}")
 
 
