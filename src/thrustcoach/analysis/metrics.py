@@ -73,7 +73,7 @@ def _mean(x: Arr, lo: int, hi: int) -> float:
 
 
 def rep_metrics(
-    sig: Signals, rep: RepTiming, *, view: ViewInfo, rate_hz: float
+    sig: Signals, *, rep: RepTiming, view: ViewInfo, rate_hz: float
 ) -> dict[str, float | None]:
     t = sig.time_s
     sagittal = view.view != "front"

@@ -124,7 +124,7 @@ def _rep_results(
 ) -> list[RepResult]:
     out = []
     for i, (t, side) in enumerate(zip(timings, sides, strict=True)):
-        m = rep_metrics(sig, t, view=view, rate_hz=rate_hz)
+        m = rep_metrics(sig, rep=t, view=view, rate_hz=rate_hz)
         faults = detect_faults(m, ctx=ctx)
         clean = {k: (None if v is None else round(v, 3)) for k, v in m.items()}
         out.append(
@@ -167,7 +167,7 @@ def _reps(
     sig, left_planted = _signals(tracks, view, single=ctx.single_leg, cfg=cfg)
     timings = find_reps(_rep_signal(sig, view), rate_hz=tracks.rate_hz, cfg=cfg.reps)
     spans = [(t.start, t.end) for t in timings]
-    sides = rep_sides(left_planted, spans) if ctx.single_leg else [Side.BOTH] * len(timings)
+    sides = rep_sides(left_planted, spans=spans) if ctx.single_leg else [Side.BOTH] * len(timings)
     reps = _rep_results(sig, timings, sides, view=view, ctx=ctx, rate_hz=tracks.rate_hz)
     warnings = _view_warnings(view) + _gap_warnings(tracks, timings, cfg.filtering.max_gap_s)
     if not reps:

@@ -81,7 +81,7 @@ def build_chains(
     return chains
 
 
-def rep_sides(left_planted: BoolArr, spans: list[tuple[int, int]]) -> list[Side]:
+def rep_sides(left_planted: BoolArr, *, spans: list[tuple[int, int]]) -> list[Side]:
     """The working side of each rep (by majority), with lone outliers outvoted."""
     if not spans:
         return []
