@@ -16,6 +16,7 @@ import multiprocessing as mp
 import os
 import queue
 import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
@@ -111,11 +112,14 @@ def _mp_context() -> Any:
     ``fork`` starts a worker in milliseconds with everything imported. It is safe while this
     process has never run MediaPipe (a forked copy of a live MediaPipe graph crashes); the
     CLI and batch never do, as MediaPipe only ever runs in workers. Otherwise (tests, a
-    notebook that used MediaPipe) ``forkserver``/``spawn`` start clean processes, which then
-    re-import the caller's main module (seconds for the whole CLI).
+    notebook that used MediaPipe, a call from a server thread) ``forkserver``/``spawn`` start
+    clean processes, which then re-import the caller's main module (seconds for the CLI).
     """
     methods = mp.get_all_start_methods()
-    if "fork" in methods and "mediapipe" not in sys.modules:
+    # Only from the main thread: a server (the web app) calls us from worker threads, and a
+    # fork taken there could copy another thread's held locks.
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    if "fork" in methods and "mediapipe" not in sys.modules and on_main_thread:
         return mp.get_context("fork")
     return mp.get_context("forkserver" if "forkserver" in methods else "spawn")
 
