@@ -185,8 +185,7 @@ def iter_frames(
     last_slot = None
     try:
         if start_s > _SEEK_MARGIN_S:
-            cap.set(cv2.CAP_PROP_POS_MSEC, (start_s - _SEEK_MARGIN_S) * 1000.0)
-            index = max(int(cap.get(cv2.CAP_PROP_POS_FRAMES)), 0)
+            cap, index = _seek(cap, info, start_s)
         while True:
             if not cap.grab():
                 break
@@ -210,6 +209,22 @@ def iter_frames(
         _check_complete(info, last_time, end_s, warnings)
     finally:
         cap.release()
+
+
+def _seek(cap: cv2.VideoCapture, info: VideoInfo, start_s: float) -> tuple[cv2.VideoCapture, int]:
+    """Position ``cap`` a little before ``start_s``; returns it and the next frame's index.
+
+    Container seeks land on a keyframe before the target; should one land after it (a
+    broken index), the chunk would lose frames, so we fall back to decoding from the start.
+    """
+    target_ms = (start_s - _SEEK_MARGIN_S) * 1000.0
+    cap.set(cv2.CAP_PROP_POS_MSEC, target_ms)
+    if cap.grab() and float(cap.get(cv2.CAP_PROP_POS_MSEC)) / 1000.0 <= start_s:
+        cap.set(cv2.CAP_PROP_POS_MSEC, target_ms)  # back to the same spot for the caller
+        return cap, max(int(cap.get(cv2.CAP_PROP_POS_FRAMES)), 0)
+    logger.info("%s: seeking to %.1f s overshot; decoding from the start", info.path, start_s)
+    cap.release()
+    return _open(info.path), 0
 
 
 def _check_complete(
