@@ -72,6 +72,7 @@ class RepsConfig(_Frozen):
     phase_cutoff_hz: float = Field(gt=0)
     gap_close_s: float = Field(ge=0)
     bottom_band_deg: float = Field(gt=0)
+    bottom_band_s: float = Field(gt=0)
     edge_peak_tolerance_deg: float
     min_rise_share: float = Field(ge=0, lt=1)
     set_gap_s: float

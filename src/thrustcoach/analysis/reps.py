@@ -165,7 +165,11 @@ def find_reps(angle: Arr, *, rate_hz: float, cfg: RepsConfig) -> list[RepTiming]
             # Time the hips spend near the bottom between this lowering and the next lift.
             seg = angle[i_dn : raw[i + 1][7] + 1]
             level = float(np.percentile(seg, 10))  # robust to a glitch at the very bottom
-            turnaround = float(np.count_nonzero(seg <= level + cfg.bottom_band_deg) / rate_hz)
+            # The band scales with the lowering speed: a slow bounce crosses it as fast as
+            # a quick one, while a reset stays in it whatever the speed.
+            speed = abs(angle[p] - angle[b1]) * rate_hz / max(end - pause_end, 1)
+            band = float(np.clip(cfg.bottom_band_s * speed, 1.0, cfg.bottom_band_deg))
+            turnaround = float(np.count_nonzero(seg <= level + band) / rate_hz)
         reps.append(
             RepTiming(
                 start=start,
