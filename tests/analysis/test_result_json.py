@@ -51,3 +51,12 @@ def test_json_shape() -> None:
     assert doc["summary"]["faults"] == {"short_pause": 6}
     assert isinstance(doc["warnings"], list)
     assert "curves" not in doc
+
+
+def test_json_round_trips_into_the_model() -> None:
+    from thrustcoach.analysis import AnalysisResult
+
+    _, res = run(sides=(Side.LEFT, Side.RIGHT), reps_per_side=2, seed=32)
+    back = AnalysisResult.model_validate(json.loads(json.dumps(res.to_json_dict())))
+    assert back.to_json_dict() == res.to_json_dict()
+    assert back.reps == res.reps
