@@ -131,3 +131,13 @@ def test_next_block_follows_the_logged_form(ann: Account) -> None:
     assert "(block 2)" in r.text
     plans = ann.client.get("/api/v1/plans").json()["items"]
     assert [(p["id"], p["active"]) for p in plans] == [(2, True), (1, False)]
+
+
+def test_video_form_takes_the_tempo_from_the_plan(ann: Account) -> None:
+    assert 'id="pause_s" name="pause_s" inputmode="decimal" placeholder="1" value=""' in (
+        ann.client.get("/video").text
+    )
+    ann.client.post("/plans", data=_plan_form(ann))
+    page = ann.client.get("/video").text
+    assert 'name="pause_s" inputmode="decimal" placeholder="1" value="1"' in page
+    assert 'name="lowering_s" inputmode="decimal" placeholder="2" value="2"' in page

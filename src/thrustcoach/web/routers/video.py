@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -23,6 +24,7 @@ from thrustcoach.web.db import commit
 from thrustcoach.web.deps import ApiUser, CsrfProtect, Db, PageUser
 from thrustcoach.web.jobs import Job, JobStore
 from thrustcoach.web.multipart import MultipartUpload
+from thrustcoach.web.plans import planned_session_for, stored_plan
 from thrustcoach.web.schemas import Page, Paging, paging
 from thrustcoach.web.security import CSRF_FIELD, verify_csrf_value
 from thrustcoach.web.templating import flash, render
@@ -231,11 +233,19 @@ def delete_api(request: Request, db: Db, user: ApiUser, job_id: str) -> Response
 def video_page(request: Request, db: Db, user: PageUser) -> Response:
     jobs = _store(request).list_for(visible_athlete_ids(db, user))[:20]
     settings: Settings = request.app.state.settings
-    return render(
-        request,
-        "video.html",
-        {"jobs": jobs, "max_mb": settings.max_upload_mb, "can_upload": user.athlete_id is not None},
-    )
+    ctx: dict[str, Any] = {
+        "jobs": jobs,
+        "max_mb": settings.max_upload_mb,
+        "can_upload": user.athlete_id is not None,
+        "tempo": None,
+    }
+    # Judge the clip against the tempo planned for today (or the next session), if any.
+    row = repo.latest_plan(db, athlete_id=user.athlete_id) if user.athlete_id else None
+    if row is not None:
+        sess, _ = planned_session_for(stored_plan(row), on=dt.date.today())
+        if sess is not None:
+            ctx["tempo"] = {"pause_s": sess.sets[0].pause_s, "lowering_s": sess.sets[0].lowering_s}
+    return render(request, "video.html", ctx)
 
 
 @router.post("/video/upload")
