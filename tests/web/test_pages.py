@@ -141,3 +141,15 @@ def test_video_form_takes_the_tempo_from_the_plan(ann: Account) -> None:
     page = ann.client.get("/video").text
     assert 'name="pause_s" inputmode="decimal" placeholder="1" value="1"' in page
     assert 'name="lowering_s" inputmode="decimal" placeholder="2" value="2"' in page
+
+
+def test_session_notes_and_feel(ann: Account) -> None:
+    s = ann.client.post("/api/v1/sets", headers=ann.h, json={"side": "left", "reps": 8}).json()
+    r = ann.client.post(
+        f"/log/sessions/{s['session_id']}", data=ann.form(notes="heavy day", feel="4")
+    )
+    assert "Session notes saved" in r.text and "Felt 4/5" in r.text
+    r = ann.client.patch(f"/api/v1/sessions/{s['session_id']}", headers=ann.h, json={"feel": 6})
+    assert r.status_code == 422
+    r = ann.client.patch(f"/api/v1/sessions/{s['session_id']}", headers=ann.h, json={"feel": 2})
+    assert (r.json()["feel"], r.json()["notes"]) == (2, "heavy day")

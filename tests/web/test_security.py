@@ -88,9 +88,14 @@ def test_no_route_with_an_id_reaches_another_users_data(
             "week": 1,
             "session_index": 1,
             "order": 1,
+            "feel": "3",
         }
         if url.startswith("/api/"):
-            api_body = {"set_id": bob_data["set_id"]} if url.endswith("/attach") else {"reps": 1}
+            api_body: dict[str, Any] = {"reps": 1}
+            if url.endswith("/attach"):
+                api_body = {"set_id": bob_data["set_id"]}
+            elif "/sessions/" in url:
+                api_body = {"feel": 3}
             r = ann.client.request(method, url, headers=ann.h, json=api_body)
         else:
             r = ann.client.request(method, url, data=body)

@@ -16,6 +16,7 @@ __all__ = [
     "Page",
     "Paging",
     "SessionOut",
+    "SessionPatch",
     "SetIn",
     "SetOut",
     "SetPatch",
@@ -79,6 +80,16 @@ class SessionOut(_Out):
     plan_session_index: int | None
     notes: str | None
     feel: int | None
+
+
+class SessionPatch(BaseModel):
+    """Session fields to change; omitted fields stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    performed_on: dt.date | None = None
+    notes: str | None = Field(default=None, max_length=2000)
+    feel: int | None = Field(default=None, ge=1, le=5, description="1 awful .. 5 great")
 
 
 class SetOut(_Out):

@@ -19,6 +19,7 @@ from thrustcoach.web.schemas import (
     Page,
     Paging,
     SessionOut,
+    SessionPatch,
     SetIn,
     SetOut,
     SetPatch,
@@ -81,6 +82,15 @@ def list_sessions(
 @router.get("/sessions/{session_id}", summary="One training session")
 def get_session(db: Db, user: ApiUser, session_id: int) -> SessionOut:
     return SessionOut.model_validate(get_visible(db, user, TrainingSession, session_id))
+
+
+@router.patch("/sessions/{session_id}", summary="Change a session's date, notes or feel")
+def update_session(db: Db, user: ApiUser, session_id: int, body: SessionPatch) -> SessionOut:
+    row = get_visible(db, user, TrainingSession, session_id, write=True)
+    changes = body.model_dump(exclude_unset=True)
+    row = repo.update_session(db, session_id=row.id, athlete_id=row.athlete_id, **changes)
+    commit(db)
+    return SessionOut.model_validate(row)
 
 
 @router.delete("/sessions/{session_id}", status_code=204, summary="Delete a session and its sets")

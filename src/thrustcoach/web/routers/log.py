@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Form, Query
 from fastapi.responses import RedirectResponse
 from starlette.requests import Request
 from starlette.responses import Response
@@ -179,3 +179,26 @@ def delete_session(request: Request, db: Db, user: PageUser, session_id: int) ->
     commit(db)
     flash(request, "Session deleted.", kind="success")
     return RedirectResponse("/log", status_code=303)
+
+
+@router.post("/log/sessions/{session_id}", dependencies=[CsrfProtect])
+def update_session(
+    request: Request,
+    db: Db,
+    user: PageUser,
+    session_id: int,
+    notes: Annotated[str, Form(max_length=2000)] = "",
+    feel: Annotated[str, Form(max_length=2)] = "",
+) -> Response:
+    row = get_visible(db, user, TrainingSession, session_id, write=True)
+    feel_value = int(feel) if feel.isdigit() else None
+    repo.update_session(
+        db,
+        session_id=row.id,
+        athlete_id=row.athlete_id,
+        notes=notes.strip() or None,
+        feel=feel_value,
+    )
+    commit(db)
+    flash(request, "Session notes saved.", kind="success")
+    return RedirectResponse(f"/log#session-{row.id}", status_code=303)
