@@ -78,6 +78,11 @@ class RepsConfig(_Frozen):
     set_gap_s: float
 
 
+class KneeConfig(_Frozen):
+    yaw_leak_bench: float = Field(ge=0, le=2)
+    yaw_leak_floor: float = Field(ge=0, le=2)
+
+
 class TempoConfig(_Frozen):
     pause_s: float = Field(ge=0)
     lowering_s: float = Field(ge=0)
@@ -90,6 +95,7 @@ class AnalysisConfig(_Frozen):
     sides: SidesConfig
     reps: RepsConfig
     tempo: TempoConfig
+    knee: KneeConfig
 
 
 class AngleDef(_Frozen):

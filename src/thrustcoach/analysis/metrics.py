@@ -15,7 +15,7 @@ from thrustcoach.analysis.angles import line_angle_deg
 from thrustcoach.analysis.reps import RepTiming
 from thrustcoach.analysis.view import ViewInfo
 
-__all__ = ["Signals", "rep_metrics"]
+__all__ = ["Signals", "image_ordered_legs", "knee_medial_ratio", "rep_metrics"]
 
 Arr = NDArray[np.float64]
 
@@ -30,7 +30,9 @@ class Signals:
     free_hip: Arr
     shin: Arr  # working shin from vertical, + ankle away from the bench
     pelvis_roll: Arr  # hip line minus shoulder line tilt (deg)
-    knee_medial: Arr  # working knee inward offset in hip widths
+    knee_medial: Arr  # (T, legs) working knee inward offset in hip widths
+    midline_offset: Arr  # (T, legs) hip midpoint beside the shoulder midpoint, toward inside
+    knee_yaw_gain: float  # apparent knee drift per unit of midline offset (camera turn)
     single_leg: bool
     hip_rise_shins: Arr  # hip height above the shoulders in shin lengths (image)
 
@@ -51,25 +53,65 @@ def pelvis_roll_deg(points: dict[str, Arr], *, yaw_deg: float) -> Arr:
     return np.asarray(np.degrees(np.arctan(np.tan(np.radians(rel)) * scale)))
 
 
+def image_ordered_legs(raw: dict[str, Arr]) -> dict[str, dict[str, Arr]]:
+    """Both legs (hip, knee, ankle) ordered by where the hips sit across the image, per
+    recorded frame: seen from the front the legs never cross, so this undoes label swaps."""
+    first = raw["left_hip"][:, 0] <= raw["right_hip"][:, 0]
+    legs: dict[str, dict[str, Arr]] = {"leg_a": {}, "leg_b": {}}
+    for j in ("hip", "knee", "ankle"):
+        left, right = raw[f"left_{j}"], raw[f"right_{j}"]
+        legs["leg_a"][j] = np.where(first[:, None], left, right)
+        legs["leg_b"][j] = np.where(first[:, None], right, left)
+    return legs
+
+
 def knee_medial_ratio(
-    points: dict[str, Arr], *, left_planted: NDArray[np.bool_], single_leg: bool
-) -> Arr:
-    """Inward offset of the working knee from its hip-ankle midline, in hip widths."""
-    out = []
-    for side, other in (("left", "right"), ("right", "left")):
-        hip, knee, ankle = (points[f"{side}_{j}"][:, 0] for j in ("hip", "knee", "ankle"))
-        inward = np.sign(points[f"{other}_hip"][:, 0] - hip)
-        width = np.maximum(np.abs(points["left_hip"][:, 0] - points["right_hip"][:, 0]), 1e-6)
-        out.append((knee - (hip + ankle) / 2) * inward / width)
+    chains: dict[str, dict[str, Arr]], points: dict[str, Arr], *, single_leg: bool
+) -> tuple[Arr, Arr]:
+    """Per working leg (columns): the knee's inward offset from its hip-ankle midline and the
+    hip midpoint's sideways offset from the shoulder midpoint toward that leg's inside, both
+    in hip widths (the second measures a camera turned off the midline: see ``[knee]`` in
+    ``analysis.toml``).
+
+    The legs come from chains told apart on the recorded frames (single leg: the working
+    chain and the free hip; both legs: :func:`image_ordered_legs`), so a left/right label
+    swap cannot blend the two legs. The hip width is the recording's median (the camera
+    does not move), so no frame's transient divides.
+    """
+    sh_mid = (points["left_shoulder"][:, 0] + points["right_shoulder"][:, 0]) / 2
+    hip_mid = (points["left_hip"][:, 0] + points["right_hip"][:, 0]) / 2
     if single_leg:
-        return np.where(left_planted, out[0], out[1])
-    # Both legs: a camera a little off the midline shifts both knees the same way, which
-    # reads as inward on one leg and outward on the other; the mean cancels it.
-    return np.asarray((out[0] + out[1]) / 2, dtype=np.float64)
+        pairs = [(chains["work"], chains["free"]["hip"])]
+    else:
+        pairs = [
+            (chains["leg_a"], chains["leg_b"]["hip"]),
+            (chains["leg_b"], chains["leg_a"]["hip"]),
+        ]
+    # The chains are stretched along x (uniformly): each ratio takes its width from its own.
+    pt_width = max(
+        float(np.median(np.abs(points["left_hip"][:, 0] - points["right_hip"][:, 0]))), 1e-6
+    )
+    knee_out, mid_out = [], []
+    for leg, other_hip in pairs:
+        hip, knee, ankle, other = (
+            leg["hip"][:, 0],
+            leg["knee"][:, 0],
+            leg["ankle"][:, 0],
+            other_hip[:, 0],
+        )
+        width = max(float(np.median(np.abs(other - hip))), 1e-6)
+        inward = np.sign(other - hip)
+        knee_out.append((knee - (hip + ankle) / 2) * inward / width)
+        mid_out.append((hip_mid - sh_mid) * inward / pt_width)
+    return np.stack(knee_out, axis=1), np.stack(mid_out, axis=1)
 
 
 def _mean(x: Arr, lo: int, hi: int) -> float:
     return float(np.mean(x[lo : max(hi, lo) + 1]))
+
+
+def _col_mean(x: Arr, lo: int, hi: int) -> Arr:
+    return np.asarray(np.mean(x[lo : max(hi, lo) + 1], axis=0), dtype=np.float64)
 
 
 def rep_metrics(
@@ -108,9 +150,12 @@ def rep_metrics(
         roll = _mean(sig.pelvis_roll, top_lo, top_hi) - _mean(sig.pelvis_roll, b_lo, b_hi)
         m["pelvic_rotation_deg"] = abs(roll)
     if view.view == "front":
-        m["knee_cave_ratio"] = _mean(sig.knee_medial, top_lo, top_hi) - _mean(
-            sig.knee_medial, b_lo, b_hi
-        )
+        # Each leg's drift from the rep's own bottom (stance width cancels), minus what a
+        # camera turned off the midline makes the knee appear to drift by itself; the worse
+        # knee counts (one knee may cave alone).
+        drift = _col_mean(sig.knee_medial, top_lo, top_hi) - _col_mean(sig.knee_medial, b_lo, b_hi)
+        leak = sig.knee_yaw_gain * _col_mean(sig.midline_offset, top_lo, top_hi)
+        m["knee_cave_ratio"] = float(np.max(drift - leak))
     if sig.single_leg and sagittal:
         seg = sig.free_hip[rep.start : rep.end + 1]
         m["free_leg_motion_deg"] = float(np.max(seg) - np.min(seg)) if seg.size else None

@@ -12,6 +12,7 @@ from thrustcoach.analysis.faults import FaultContext, detect_faults
 from thrustcoach.analysis.filters import smooth
 from thrustcoach.analysis.metrics import (
     Signals,
+    image_ordered_legs,
     knee_medial_ratio,
     pelvis_roll_deg,
     rep_metrics,
@@ -41,12 +42,14 @@ BENCH = (Exercise.SINGLE_LEG_HIP_THRUST, Exercise.HIP_THRUST)
 
 
 def _signals(
-    tracks: Tracks, view: ViewInfo, *, single: bool, cfg: AnalysisConfig
+    tracks: Tracks, view: ViewInfo, *, single: bool, bench: bool, cfg: AnalysisConfig
 ) -> tuple[Signals, NDArray[np.bool_]]:
     # Decide the planted leg on the recorded frames (not on the resampled grid, where a label
     # swap would blend the two legs into a phantom one), then resample the working chains.
     raw_planted = planted_left(tracks.raw, cfg=cfg.sides)
     chains = build_chains(tracks.raw, left_planted=raw_planted, single_leg=single)
+    if not single:
+        chains.update(image_ordered_legs(tracks.raw))
     keys = [(c, j) for c in chains for j in chains[c]]
     grid_chains = tracks.to_grid(np.stack([chains[c][j] for c, j in keys], axis=1))
     left_planted = tracks.to_grid(raw_planted.astype(np.float64)) >= 0.5
@@ -56,12 +59,13 @@ def _signals(
     smoothed = smooth(stacked, rate_hz=tracks.rate_hz, cfg=cfg.filtering)
     # Undo the oblique camera's foreshortening of the body's length (x) for sagittal angles.
     stretch = np.array([1.0 / max(float(np.cos(np.radians(view.yaw_deg))), 0.5), 1.0])
-    sm_chains: dict[str, dict[str, Arr]] = {"work": {}, "free": {}}
+    sm_chains: dict[str, dict[str, Arr]] = {c: {} for c in chains}
     for i, (c, j) in enumerate(keys):
         sm_chains[c][j] = smoothed[:, i, :] * stretch
     points = {n: smoothed[:, len(keys) + i, :] for i, n in enumerate(tracks.points)}
     angles = compute_angles(sm_chains)
     work = sm_chains["work"]
+    knee_medial, midline = knee_medial_ratio(sm_chains, points, single_leg=single)
     sig = Signals(
         time_s=tracks.time_s,
         hip=angles["hip"],
@@ -69,7 +73,9 @@ def _signals(
         free_hip=angles["free_hip"],
         shin=shin_angle_deg(work["knee"], work["ankle"], feet_sign=view.feet_sign),
         pelvis_roll=pelvis_roll_deg(points, yaw_deg=view.yaw_deg),
-        knee_medial=knee_medial_ratio(points, left_planted=left_planted, single_leg=single),
+        knee_medial=knee_medial,
+        midline_offset=midline,
+        knee_yaw_gain=cfg.knee.yaw_leak_bench if bench else cfg.knee.yaw_leak_floor,
         single_leg=single,
         hip_rise_shins=(work["shoulder"][:, 1] - work["hip"][:, 1]) / _shin_px(work),
     )
@@ -164,7 +170,7 @@ def _reps(
     tracks: Tracks, view: ViewInfo, ctx: FaultContext, cfg: AnalysisConfig
 ) -> tuple[list[RepResult], Signals, list[str]]:
     """Reps with sides, metrics and faults, the signals they came from, and warnings."""
-    sig, left_planted = _signals(tracks, view, single=ctx.single_leg, cfg=cfg)
+    sig, left_planted = _signals(tracks, view, single=ctx.single_leg, bench=ctx.on_bench, cfg=cfg)
     timings = find_reps(_rep_signal(sig, view), rate_hz=tracks.rate_hz, cfg=cfg.reps)
     spans = [(t.start, t.end) for t in timings]
     sides = rep_sides(left_planted, spans=spans) if ctx.single_leg else [Side.BOTH] * len(timings)
