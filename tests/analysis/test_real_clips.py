@@ -33,5 +33,6 @@ def test_real_clip(clips_dir: Path, clip: str, exercise: Exercise, tops: list[fl
     assert len(result.reps) == len(tops)
     for rep, top in zip(result.reps, tops, strict=True):
         assert abs(rep.top_s - top) < 0.4
+    assert FaultCode.KNEE_CAVE not in result.summary.faults  # no clip shows a caving knee
     if clip.startswith("palfitness"):  # the foot-too-far case: knee ~130 deg at the top
         assert all(FaultCode.FOOT_TOO_FAR in {f.code for f in r.faults} for r in result.reps)
