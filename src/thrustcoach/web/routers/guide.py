@@ -8,8 +8,7 @@ from fastapi import APIRouter, Query
 from starlette.requests import Request
 from starlette.responses import Response
 
-from thrustcoach.kb.loader import load_knowledge_base
-from thrustcoach.kb.troubleshoot import troubleshoot
+from thrustcoach.kb import load_knowledge_base, troubleshoot
 from thrustcoach.web.deps import OptionalUser
 from thrustcoach.web.templating import render
 

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from thrustcoach.config import Settings
 from thrustcoach.errors import ConflictError, NotFoundError, PermissionDeniedError, UsageError
-from thrustcoach.kb.loader import load_knowledge_base
+from thrustcoach.kb import load_knowledge_base
 from thrustcoach.log import repo
 from thrustcoach.log.analyses import attach_analysis
 from thrustcoach.log.models import User
