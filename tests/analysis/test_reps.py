@@ -28,6 +28,15 @@ def test_partial_first_and_last_reps_still_count(start: str, end: str) -> None:
     assert res.reps[-1].partial == (end != "bottom")
 
 
+def test_a_set_filmed_from_inside_the_first_pause_puts_that_lockout_at_the_start() -> None:
+    # A long pause, filmed from 0.6 s in: the lockout happened before the first frame, so
+    # the first rep's top is the recording's start, not a noisy point inside the pause.
+    synth, res = run(reps_per_side=4, start="top", pause_s=2.0, seed=6, **MESSY)
+    assert synth.truth.reps[0].top_s < -0.5
+    assert res.reps[0].top_s == 0.0
+    assert res.reps[0].pause_s is None  # the pause was cut: its length is unknown
+
+
 def test_rests_between_reps_do_not_add_or_merge_reps() -> None:
     synth, res = run(reps_per_side=4, bottom_s=6.0, seed=2, **MESSY)
     assert len(res.reps) == 4

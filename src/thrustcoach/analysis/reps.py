@@ -160,6 +160,8 @@ def find_reps(angle: Arr, *, rate_hz: float, cfg: RepsConfig) -> list[RepTiming]
         partial_start = i == 0 and angle[0] > angle[b1] + 0.3 * (angle[p] - angle[b1])
         partial_end = i == len(raw) - 1 and angle[-1] > angle[b0] + 0.3 * (angle[p] - angle[b0])
         top_cut = partial_start and angle[0] > angle[p] - 0.2 * (angle[p] - angle[b1])
+        if top_cut:  # the lockout came at or before the first frame, not inside the pause
+            start = top = 0
         turnaround = None
         if i + 1 < len(raw):
             # Time the hips spend near the bottom between this lowering and the next lift.
