@@ -153,3 +153,16 @@ def test_session_notes_and_feel(ann: Account) -> None:
     assert r.status_code == 422
     r = ann.client.patch(f"/api/v1/sessions/{s['session_id']}", headers=ann.h, json={"feel": 2})
     assert (r.json()["feel"], r.json()["notes"]) == (2, "heavy day")
+
+
+def test_interactive_api_docs_work_offline(app: FastAPI) -> None:
+    client = TestClient(app)
+    page = client.get("/docs/try")
+    assert page.status_code == 200
+    # Swagger UI comes from our own origin (swagger-ui-bundle wheel), never a CDN.
+    assert "https://" not in re.sub(r'href="https://[^"]*"', "", page.text.split("<body")[1])
+    for asset in ("/static-vendor/swagger/swagger-ui-bundle.js", "/static/swagger-init.js"):
+        assert f'src="{asset}"' in page.text
+        assert client.get(asset).status_code == 200
+    assert client.get("/static-vendor/swagger/swagger-ui.css").status_code == 200
+    assert 'href="/docs/try"' in client.get("/docs").text

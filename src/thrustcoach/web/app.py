@@ -11,6 +11,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import swagger_ui
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
@@ -89,5 +90,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             headers={"cache-control": "public, max-age=86400"},
         )
 
+    # Swagger UI's assets from the swagger-ui-py wheel, for the interactive /docs/try page.
+    app.mount(
+        "/static-vendor/swagger",
+        StaticFiles(directory=Path(swagger_ui.__file__).parent / "static"),
+        name="swagger",
+    )
     _include_routers(app)
     return app

@@ -1,4 +1,4 @@
-"""The start page and the offline API documentation page (/docs)."""
+"""The start page and the offline API documentation pages (/docs, /docs/try)."""
 
 from __future__ import annotations
 
@@ -58,3 +58,9 @@ def docs(request: Request, user: OptionalUser) -> Response:
     """API reference rendered from the OpenAPI schema on the server (works offline)."""
     schema = request.app.openapi()
     return render(request, "docs.html", {"ops": _operations(schema), "info": schema["info"]})
+
+
+@router.get("/docs/try")
+def docs_try(request: Request, user: OptionalUser) -> Response:
+    """Interactive Swagger UI over /openapi.json, with its assets served locally."""
+    return render(request, "docs_try.html")
