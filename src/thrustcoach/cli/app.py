@@ -1,6 +1,6 @@
 """The ``thrustcoach`` command: the root typer app, error mapping and command registration.
 
-Each command module exposes ``register(app)``; add new modules to ``_COMMAND_MODULES``.
+Each command module exposes ``register(app)``; add its commands to ``_COMMANDS``.
 Errors derived from :class:`~thrustcoach.errors.ThrustCoachError` become one red line on
 stderr and the error's exit code; anything else becomes a one-line internal error (exit 70)
 with the traceback only under ``--debug``.
@@ -32,17 +32,21 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-# Modules under thrustcoach.cli that define register(app). Order = order in --help.
-_COMMAND_MODULES: tuple[str, ...] = (
-    "guide",
-    "plan",
-    "serve",
-    "pose",
-    "analyze",
-    "log",
-    "report",
-    "batch",
-)
+# Command name -> module under thrustcoach.cli that defines register(app). Order = order in
+# --help. Modules are imported only when needed: a command imports just its own module (the
+# web app, database and video stack cost seconds of start-up), --help imports them all.
+_COMMANDS: dict[str, str] = {
+    "guide": "guide",
+    "troubleshoot": "guide",
+    "plan": "plan",
+    "serve": "serve",
+    "pose": "pose",
+    "analyze": "analyze",
+    "log": "log",
+    "report": "report",
+    "batch": "batch",
+}
+_registered: set[str] = set()
 
 _state = {"debug": False}
 
@@ -67,19 +71,29 @@ def _root(
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
-def _register_all() -> None:
-    for name in _COMMAND_MODULES:
-        module = importlib.import_module(f"thrustcoach.cli.{name}")
-        module.register(app)
+def _register(modules: Sequence[str]) -> None:
+    for name in modules:
+        if name not in _registered:
+            importlib.import_module(f"thrustcoach.cli.{name}").register(app)
+            _registered.add(name)
 
 
-_register_all()
+def _modules_for(args: Sequence[str]) -> list[str]:
+    """The command modules a command line needs: its command's, or all (help, typos)."""
+    if "--version" in args:
+        return []
+    command = next((a for a in args if not a.startswith("-")), None)
+    if command in _COMMANDS:
+        return [_COMMANDS[command]]
+    return list(dict.fromkeys(_COMMANDS.values()))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Console-script entry point. Returns (and exits with) the process exit code."""
+    args = list(argv) if argv is not None else sys.argv[1:]
     try:
-        rv = app(args=list(argv) if argv is not None else None, standalone_mode=False)
+        _register(_modules_for(args))
+        rv = app(args=args, standalone_mode=False)
     except ThrustCoachError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", markup=True)
         code = exc.exit_code
