@@ -8,24 +8,14 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from thrustcoach.errors import UsageError
+from thrustcoach.log.repo import SET_FIELDS
 
-__all__ = ["SET_FORM_FIELDS", "optional_bool", "parse_date", "set_values_from_form"]
+__all__ = ["FLAG_FIELDS", "SET_FORM_FIELDS", "optional_bool", "parse_date", "set_values_from_form"]
 
-# Form field -> how to read it. Text stays text: the log's repo validates and converts.
-SET_FORM_FIELDS = (
-    "variant",
-    "side",
-    "reps",
-    "target_reps",
-    "load_kg",
-    "target_load_kg",
-    "pause_s",
-    "lowering_s",
-    "rpe",
-    "rir",
-    "notes",
-)
 FLAG_FIELDS = ("bench_contact", "pelvis_level", "full_range", "pain")
+# The set form's text fields: the log's own list minus the check boxes and the order (set by
+# the log). Text stays text: the log's repo validates and converts.
+SET_FORM_FIELDS = tuple(f for f in SET_FIELDS if f not in (*FLAG_FIELDS, "order_index"))
 MAX_NOTES_CHARS = 2000
 
 

@@ -17,7 +17,7 @@ from thrustcoach.vocab import Side, VariantId
 from thrustcoach.web.access import get_visible, own_athlete, resolve_athlete
 from thrustcoach.web.db import commit
 from thrustcoach.web.deps import CsrfProtect, Db, PageUser
-from thrustcoach.web.forms import parse_date, set_values_from_form
+from thrustcoach.web.forms import FLAG_FIELDS, SET_FORM_FIELDS, parse_date, set_values_from_form
 from thrustcoach.web.templating import flash, render
 
 __all__ = ["router"]
@@ -104,23 +104,8 @@ def _str(value: object) -> str | None:
 
 
 def _set_values(row: SetEntry) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        key: getattr(row, key)
-        for key in (
-            "variant",
-            "side",
-            "reps",
-            "target_reps",
-            "load_kg",
-            "target_load_kg",
-            "pause_s",
-            "lowering_s",
-            "rpe",
-            "rir",
-            "notes",
-        )
-    }
-    for flag in ("bench_contact", "pelvis_level", "full_range", "pain"):
+    values: dict[str, Any] = {key: getattr(row, key) for key in SET_FORM_FIELDS}
+    for flag in FLAG_FIELDS:
         value = getattr(row, flag)
         values[flag] = "" if value is None else ("yes" if value else "no")
     values["performed_on"] = row.session.performed_on.isoformat()
