@@ -32,6 +32,7 @@ from thrustcoach.program.progression import (
     SessionResult,
     decide,
     next_block,
+    strong_side_targets,
 )
 from thrustcoach.program.render import plan_to_html, plan_to_ics, plan_to_markdown
 from thrustcoach.program.rules import Experience, FreeLeg, Rules, load_rules
@@ -75,4 +76,5 @@ __all__ = [
     "plan_to_html",
     "plan_to_ics",
     "plan_to_markdown",
+    "strong_side_targets",
 ]

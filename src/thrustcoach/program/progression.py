@@ -9,7 +9,7 @@ deload week stays a deload (one step lighter than the working weeks).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -20,12 +20,20 @@ from thrustcoach.errors import PlanError
 from thrustcoach.program.builder import BlockState, assemble_plan
 from thrustcoach.program.inputs import PlanInputs
 from thrustcoach.program.loads import dumbbell_step, single_leg_target_kg
-from thrustcoach.program.plan import Plan, PlanSession, SessionKind
+from thrustcoach.program.plan import Plan, PlannedSet, PlanSession, SessionKind
 from thrustcoach.program.rules import Experience, FreeLeg, Rules, load_rules
 from thrustcoach.program.templates import BlockTemplate, get_template
 from thrustcoach.vocab import FaultCode, Side
 
-__all__ = ["Decision", "FormFlags", "ProgressionAction", "SessionResult", "decide", "next_block"]
+__all__ = [
+    "Decision",
+    "FormFlags",
+    "ProgressionAction",
+    "SessionResult",
+    "decide",
+    "next_block",
+    "strong_side_targets",
+]
 
 
 class FormFlags(BaseModel):
@@ -129,6 +137,29 @@ def decide(plan: Plan, results: Sequence[SessionResult], *, rules: Rules | None 
         action=ProgressionAction.INCREASE,
         reason="bench contact, pelvis and range held from first to last rep: add load",
     )
+
+
+def strong_side_targets(
+    session: PlanSession, *, reps_done: Mapping[int, tuple[Side, int]]
+) -> dict[int, int]:
+    """Target reps per set order: the strong side never does more than the weak side just did.
+
+    "Match the rep count to the weak side" (seed_000): a set that follows a set on the other
+    leg is capped at the reps logged for that set. ``reps_done`` maps a set's ``order`` to the
+    side and reps actually logged for it; a set with nothing logged, or logged on another
+    side, sets no cap. The once-a-block extra weak-side set is never capped.
+    """
+    targets: dict[int, int] = {}
+    previous: PlannedSet | None = None
+    for planned in session.sets:
+        target = planned.reps
+        if previous is not None and previous.side != planned.side and not planned.extra:
+            done = reps_done.get(previous.order)
+            if done is not None and done[0] == previous.side:
+                target = min(target, done[1])
+        targets[planned.order] = target
+        previous = planned
+    return targets
 
 
 def _infer_weak_side(results: Sequence[SessionResult]) -> Side | None:

@@ -16,8 +16,9 @@ from starlette.responses import Response
 from thrustcoach.errors import NotFoundError
 from thrustcoach.log import repo
 from thrustcoach.log.models import SetEntry, StoredPlan, TrainingSession
-from thrustcoach.program import Plan, PlannedSet, PlanSession
+from thrustcoach.program import Plan, PlannedSet, PlanSession, strong_side_targets
 from thrustcoach.program.render import describe_set, format_load
+from thrustcoach.vocab import Side
 from thrustcoach.web.access import get_visible, own_athlete, resolve_athlete
 from thrustcoach.web.db import commit
 from thrustcoach.web.deps import CsrfProtect, Db, PageUser
@@ -48,19 +49,8 @@ def _logged_sets(
     return {r.order_index: r for r in rows}
 
 
-def _targets(sess: PlanSession, logged: dict[int, SetEntry]) -> dict[int, int]:
-    """Target reps per set: the strong side never does more than the weak side just managed."""
-    targets: dict[int, int] = {}
-    previous: PlannedSet | None = None
-    for planned in sess.sets:
-        target = planned.reps
-        if previous is not None and previous.side != planned.side and not planned.extra:
-            done = logged.get(previous.order)
-            if done is not None and done.side == previous.side.value:
-                target = min(target, done.reps)
-        targets[planned.order] = target
-        previous = planned
-    return targets
+def _reps_done(logged: dict[int, SetEntry]) -> dict[int, tuple[Side, int]]:
+    return {order: (Side(row.side), row.reps) for order, row in logged.items()}
 
 
 @router.get("/today")
@@ -77,7 +67,7 @@ def today_page(request: Request, db: Db, user: PageUser, athlete: int | None = N
             logged = _logged_sets(db, athlete_id=who.id, plan_id=row.id, sess=sess)
             ctx.update(
                 logged=logged,
-                targets=_targets(sess, logged),
+                targets=strong_side_targets(sess, reps_done=_reps_done(logged)),
                 describe_set=describe_set,
                 format_load=format_load,
                 lift_s=LIFT_S,
