@@ -2,7 +2,9 @@
 
 Storage: :func:`get_engine` (migrated to the newest schema on first use) and
 :func:`session_scope` (one transaction). Data access: keyword-only functions in
-:mod:`thrustcoach.log.repo` taking a SQLAlchemy ``Session``. Models: :mod:`thrustcoach.log.models`.
+:mod:`thrustcoach.log.repo` (and, for the web app's users, API tokens and coach links,
+:mod:`thrustcoach.log.accounts`) taking a SQLAlchemy ``Session``.
+Models: :mod:`thrustcoach.log.models`.
 """
 
 from thrustcoach.log.db import (

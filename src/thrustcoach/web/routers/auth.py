@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from thrustcoach.errors import ThrustCoachError
+from thrustcoach.log import accounts as account_data
 from thrustcoach.log import repo
 from thrustcoach.log.models import ApiToken, Athlete, CoachLink, Role, User
 from thrustcoach.web import accounts
@@ -146,7 +147,7 @@ def create_token(
 
 @router.post("/account/tokens/{token_id}/delete", dependencies=[CsrfProtect])
 def delete_token(request: Request, db: Db, user: PageUser, token_id: int) -> Response:
-    accounts.revoke_token(db, user, token_id=token_id)
+    account_data.revoke_token(db, user=user, token_id=token_id)
     commit(db)
     flash(request, "Token revoked.", kind="success")
     return RedirectResponse("/account#tokens", status_code=303)
@@ -156,7 +157,7 @@ def delete_token(request: Request, db: Db, user: PageUser, token_id: int) -> Res
 def invite(
     request: Request, db: Db, user: PageUser, email: Annotated[str, Form(max_length=254)]
 ) -> Response:
-    accounts.invite_coach(db, user, coach_email=email)
+    account_data.invite_coach(db, user=user, coach_email=email)
     commit(db)
     flash(request, "Invitation sent: your coach sees it on their account page.", kind="success")
     return RedirectResponse("/account#coaches", status_code=303)
@@ -164,7 +165,7 @@ def invite(
 
 @router.post("/account/links/{link_id}/accept", dependencies=[CsrfProtect])
 def accept(request: Request, db: Db, user: PageUser, link_id: int) -> Response:
-    accounts.accept_invitation(db, user, link_id=link_id)
+    account_data.accept_invitation(db, coach=user, link_id=link_id)
     commit(db)
     flash(request, "Invitation accepted.", kind="success")
     return RedirectResponse("/account#athletes", status_code=303)
@@ -172,7 +173,7 @@ def accept(request: Request, db: Db, user: PageUser, link_id: int) -> Response:
 
 @router.post("/account/links/{link_id}/delete", dependencies=[CsrfProtect])
 def remove(request: Request, db: Db, user: PageUser, link_id: int) -> Response:
-    accounts.remove_link(db, user, link_id=link_id)
+    account_data.remove_link(db, user=user, link_id=link_id)
     commit(db)
     flash(request, "Coaching link removed.", kind="success")
     return RedirectResponse("/account", status_code=303)

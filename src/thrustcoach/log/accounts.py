@@ -1,0 +1,131 @@
+"""Data access for the web app's accounts: users, API tokens and coach links.
+
+Keyword-only functions taking a SQLAlchemy ``Session``, like :mod:`thrustcoach.log.repo`.
+Password hashing and token generation stay with the caller (``thrustcoach.web``): this module
+only stores the hashes it is given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from thrustcoach.errors import ConflictError, NotFoundError, PermissionDeniedError, UsageError
+from thrustcoach.log.models import ApiToken, Athlete, CoachLink, Role, User
+
+__all__ = [
+    "accept_invitation",
+    "add_api_token",
+    "create_user",
+    "invite_coach",
+    "normalise_email",
+    "remove_link",
+    "revoke_token",
+    "user_by_email",
+]
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def normalise_email(email: str) -> str:
+    email = email.strip().lower()
+    if not _EMAIL.match(email) or len(email) > 254:
+        raise UsageError(
+            f"{email!r} is not an e-mail address", hint="use the form name@example.org"
+        )
+    return email
+
+
+def user_by_email(db: Session, *, email: str) -> User | None:
+    """The user with this (already normalised) e-mail, or None."""
+    return db.scalar(select(User).where(User.email == email))
+
+
+def _unique_athlete_name(db: Session, name: str) -> str:
+    base = name.strip()[:100] or "Athlete"
+    candidate, n = base, 1
+    while db.scalar(select(func.count()).where(Athlete.name == candidate)):
+        n += 1
+        candidate = f"{base} ({n})"
+    return candidate
+
+
+def create_user(db: Session, *, email: str, password_hash: str, role: Role, name: str) -> User:
+    """Store a user (normalised ``email``); an athlete also gets their athlete row (their log)."""
+    if user_by_email(db, email=email) is not None:
+        raise ConflictError(
+            "an account with this e-mail already exists",
+            hint="log in instead, or use another address",
+        )
+    user = User(email=email, password_hash=password_hash, role=role.value)
+    if role is Role.ATHLETE:
+        athlete = Athlete(name=_unique_athlete_name(db, name or email.split("@")[0]))
+        db.add(athlete)
+        db.flush()
+        user.athlete_id = athlete.id
+    db.add(user)
+    db.flush()
+    return user
+
+
+def add_api_token(db: Session, *, user: User, token_hash: str, name: str) -> ApiToken:
+    """Store the hash of a new API token of ``user`` (a blank name becomes "token")."""
+    token = ApiToken(user_id=user.id, token_hash=token_hash, name=(name.strip() or "token")[:100])
+    db.add(token)
+    db.flush()
+    return token
+
+
+def revoke_token(db: Session, *, user: User, token_id: int) -> None:
+    token = db.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFoundError(f"token {token_id} not found")
+    db.delete(token)
+
+
+def invite_coach(db: Session, *, user: User, coach_email: str) -> CoachLink:
+    """The athlete ``user`` invites a coach account (by e-mail) to see their log."""
+    if user.athlete_id is None:
+        raise PermissionDeniedError("only athletes can invite a coach")
+    email = normalise_email(coach_email)
+    coach = db.scalar(select(User).where(User.email == email, User.role == Role.COACH.value))
+    if coach is None:
+        raise NotFoundError(
+            f"no coach account with the e-mail {email}",
+            hint="ask your coach to sign up as a coach first",
+        )
+    existing = db.scalar(
+        select(CoachLink).where(
+            CoachLink.coach_user_id == coach.id, CoachLink.athlete_id == user.athlete_id
+        )
+    )
+    if existing is not None:
+        raise ConflictError(f"{email} is already invited")
+    link = CoachLink(coach_user_id=coach.id, athlete_id=user.athlete_id)
+    db.add(link)
+    db.flush()
+    return link
+
+
+def accept_invitation(db: Session, *, coach: User, link_id: int) -> CoachLink:
+    link = db.get(CoachLink, link_id)
+    if link is None or link.coach_user_id != coach.id:
+        raise NotFoundError(f"invitation {link_id} not found")
+    link.accepted = True
+    link.accepted_at = _now()
+    return link
+
+
+def remove_link(db: Session, *, user: User, link_id: int) -> None:
+    """Either side may end a coaching link (athlete withdraws, coach declines or leaves)."""
+    link = db.get(CoachLink, link_id)
+    if link is None or (link.coach_user_id != user.id and link.athlete_id != user.athlete_id):
+        raise NotFoundError(f"coach link {link_id} not found")
+    db.delete(link)
