@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -99,6 +100,13 @@ def logout(request: Request) -> Response:
     return RedirectResponse("/", status_code=303)
 
 
+def _saved(request: Request, db: Session, *, message: str, to: str) -> Response:
+    """The end of an account form: commit, flash ``message``, redirect (303) to ``to``."""
+    commit(db)
+    flash(request, message, kind="success")
+    return RedirectResponse(to, status_code=303)
+
+
 @router.get("/account")
 def account(request: Request, db: Db, user: PageUser) -> Response:
     tokens = db.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).all()
@@ -148,9 +156,7 @@ def create_token(
 @router.post("/account/tokens/{token_id}/delete", dependencies=[CsrfProtect])
 def delete_token(request: Request, db: Db, user: PageUser, token_id: int) -> Response:
     account_data.revoke_token(db, user=user, token_id=token_id)
-    commit(db)
-    flash(request, "Token revoked.", kind="success")
-    return RedirectResponse("/account#tokens", status_code=303)
+    return _saved(request, db, message="Token revoked.", to="/account#tokens")
 
 
 @router.post("/account/coaches", dependencies=[CsrfProtect])
@@ -158,25 +164,24 @@ def invite(
     request: Request, db: Db, user: PageUser, email: Annotated[str, Form(max_length=254)]
 ) -> Response:
     account_data.invite_coach(db, user=user, coach_email=email)
-    commit(db)
-    flash(request, "Invitation sent: your coach sees it on their account page.", kind="success")
-    return RedirectResponse("/account#coaches", status_code=303)
+    return _saved(
+        request,
+        db,
+        message="Invitation sent: your coach sees it on their account page.",
+        to="/account#coaches",
+    )
 
 
 @router.post("/account/links/{link_id}/accept", dependencies=[CsrfProtect])
 def accept(request: Request, db: Db, user: PageUser, link_id: int) -> Response:
     account_data.accept_invitation(db, coach=user, link_id=link_id)
-    commit(db)
-    flash(request, "Invitation accepted.", kind="success")
-    return RedirectResponse("/account#athletes", status_code=303)
+    return _saved(request, db, message="Invitation accepted.", to="/account#athletes")
 
 
 @router.post("/account/links/{link_id}/delete", dependencies=[CsrfProtect])
 def remove(request: Request, db: Db, user: PageUser, link_id: int) -> Response:
     account_data.remove_link(db, user=user, link_id=link_id)
-    commit(db)
-    flash(request, "Coaching link removed.", kind="success")
-    return RedirectResponse("/account", status_code=303)
+    return _saved(request, db, message="Coaching link removed.", to="/account")
 
 
 @router.post("/account/profile", dependencies=[CsrfProtect])
@@ -192,6 +197,4 @@ def update_profile(
         repo.update_athlete(db, athlete_id=athlete.id, weak_side=weak_side)
     if body_mass_kg.strip():
         repo.record_body_mass(db, athlete_id=athlete.id, mass_kg=body_mass_kg.strip())
-    commit(db)
-    flash(request, "Profile saved.", kind="success")
-    return RedirectResponse("/account#profile", status_code=303)
+    return _saved(request, db, message="Profile saved.", to="/account#profile")
