@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from thrustcoach.errors import ConflictError, NotFoundError, UsageError
-from thrustcoach.log import SetEntry, repo, session_scope
+from thrustcoach.log import SetEntry, TrainingSession, repo, session_scope
 
 DAY = dt.date(2026, 3, 2)
 
@@ -175,3 +175,27 @@ def test_session_feel_and_plan_link_validation(db: Session) -> None:
         repo.get_or_create_session(db, athlete_id=aid, performed_on=DAY, feel=9)
     with pytest.raises(NotFoundError, match="no plan"):
         repo.get_or_create_session(db, athlete_id=aid, performed_on=DAY, plan_id=5)
+
+
+def test_page_of_returns_one_page_and_the_total(db: Session) -> None:
+    aid = _athlete(db)
+    for i in range(5):
+        repo.add_set(
+            db,
+            athlete_id=aid,
+            performed_on=DAY + dt.timedelta(days=i),
+            variant="single_leg_hip_thrust",
+            side="left",
+            reps=10,
+        )
+    query = (
+        select(TrainingSession)
+        .where(TrainingSession.athlete_id == aid)
+        .order_by(TrainingSession.performed_on.desc())
+    )
+    rows, total = repo.page_of(db, query=query, limit=2, offset=1)
+    assert total == 5
+    assert [r.performed_on for r in rows] == [
+        DAY + dt.timedelta(days=3),
+        DAY + dt.timedelta(days=2),
+    ]

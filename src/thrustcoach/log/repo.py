@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from thrustcoach.errors import NotFoundError, UsageError
@@ -56,6 +56,7 @@ __all__ = [
     "list_plans",
     "list_sessions",
     "list_sets",
+    "page_of",
     "record_body_mass",
     "save_plan",
     "update_athlete",
@@ -141,6 +142,15 @@ def latest_plan(session: Session, *, athlete_id: int) -> StoredPlan | None:
     q = select(StoredPlan).where(StoredPlan.athlete_id == athlete_id)
     q = q.order_by(StoredPlan.active.desc(), StoredPlan.id.desc())
     return session.scalars(q).first()
+
+
+def page_of(
+    session: Session, *, query: Select[tuple[M]], limit: int, offset: int
+) -> tuple[list[M], int]:
+    """One page of ``query``'s rows (``limit`` from ``offset``) and how many rows it matches."""
+    counted = select(func.count()).select_from(query.order_by(None).subquery())
+    total = session.scalar(counted) or 0
+    return list(session.scalars(query.offset(offset).limit(limit))), total
 
 
 # -- sessions -------------------------------------------------------------------------------

@@ -66,15 +66,12 @@ def list_sessions(
     db: Db, user: ApiUser, page: PagingDep, athlete_id: AthleteParam = None
 ) -> Page[SessionOut]:
     who = resolve_athlete(db, user, athlete_id)
-    where = TrainingSession.athlete_id == who.id
-    total = db.scalar(select(func.count()).select_from(TrainingSession).where(where)) or 0
-    rows = db.scalars(
+    query = (
         select(TrainingSession)
-        .where(where)
+        .where(TrainingSession.athlete_id == who.id)
         .order_by(TrainingSession.performed_on.desc(), TrainingSession.id.desc())
-        .offset(page.offset)
-        .limit(page.limit)
-    ).all()
+    )
+    rows, total = repo.page_of(db, query=query, limit=page.limit, offset=page.offset)
     items = [SessionOut.model_validate(r) for r in rows]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 

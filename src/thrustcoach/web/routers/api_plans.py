@@ -7,9 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, select
+from sqlalchemy import select
 from starlette.responses import Response
 
+from thrustcoach.log import repo
 from thrustcoach.log.models import StoredPlan
 from thrustcoach.program import DEFAULT_TEMPLATE_ID, PlanInputs, plan_to_ics
 from thrustcoach.web.access import get_visible, own_athlete, resolve_athlete
@@ -66,15 +67,8 @@ def list_plans(
     athlete_id: Annotated[int | None, Query(description="athlete id (coaches)")] = None,
 ) -> Page[PlanOut]:
     who = resolve_athlete(db, user, athlete_id)
-    where = StoredPlan.athlete_id == who.id
-    total = db.scalar(select(func.count()).select_from(StoredPlan).where(where)) or 0
-    rows = db.scalars(
-        select(StoredPlan)
-        .where(where)
-        .order_by(StoredPlan.id.desc())
-        .offset(page.offset)
-        .limit(page.limit)
-    ).all()
+    query = select(StoredPlan).where(StoredPlan.athlete_id == who.id).order_by(StoredPlan.id.desc())
+    rows, total = repo.page_of(db, query=query, limit=page.limit, offset=page.offset)
     return Page(
         items=[_out(r, full=False) for r in rows], total=total, limit=page.limit, offset=page.offset
     )
