@@ -34,6 +34,7 @@ from thrustcoach.log.symmetry import (
     infer_weak_side,
     lsi,
     symmetry_flag,
+    symmetry_status,
     weekly_symmetry,
     weekly_video_symmetry,
 )
@@ -66,9 +67,9 @@ def test_e1rm_named_formulas() -> None:
     assert e1rm_kg(Decimal(80), 16) is None  # beyond the trusted 15 reps
 
 
-def test_volume_and_tut_count_body_mass_and_tempo() -> None:
-    # system load 12.5 + 60 = 72.5 kg; 10 reps -> 725 kg
-    assert volume_kg(rec(9, Side.LEFT, 10, "12.5")) == Decimal("725.00")
+def test_volume_and_tut_count_half_the_body_mass_and_tempo() -> None:
+    # system load 12.5 + 60 / 2 = 42.5 kg (the hips lift half the body); 10 reps -> 425 kg
+    assert volume_kg(rec(9, Side.LEFT, 10, "12.5")) == Decimal("425.00")
     # without a known body mass only the dumbbell counts: 10 x 12.5
     assert volume_kg(replace(RIGHT_A, body_mass_kg=None)) == Decimal("125.00")
     # 10 reps x (1 s lift + 2 s pause + 2 s lowering) = 50 s
@@ -80,16 +81,17 @@ def test_volume_and_tut_count_body_mass_and_tempo() -> None:
 def test_side_summaries_by_hand() -> None:
     out = side_summaries(WEEK)
     left, right = out[Side.LEFT], out[Side.RIGHT]
-    # left: 10 x 70 + 8 x 72.5 = 700 + 580 = 1280 kg; e1RM 70 x 4/3 = 93.33 beats
-    # 72.5 x (1 + 8/30) = 91.83
-    assert (left.sets, left.reps, left.volume_kg) == (2, 18, Decimal("1280.00"))
-    assert left.best == LEFT_A and left.best_e1rm_kg == Decimal("93.33")
+    # system loads: 10 + 30 = 40 and 12.5 + 30 = 42.5 kg
+    # left: 10 x 40 + 8 x 42.5 = 400 + 340 = 740 kg; e1RM 42.5 x (1 + 8/30) = 53.83 beats
+    # 40 x 4/3 = 53.33
+    assert (left.sets, left.reps, left.volume_kg) == (2, 18, Decimal("740.00"))
+    assert left.best == LEFT_B and left.best_e1rm_kg == Decimal("53.83")
     assert left.top_load_kg == Decimal("12.5")
-    # right: 2 x 10 x 72.5 = 1450 kg; both sets e1RM 96.67, the earlier one wins the tie
+    # right: 2 x 10 x 42.5 = 850 kg; both sets e1RM 42.5 x 4/3 = 56.67, the earlier one wins
     assert (right.reps, right.volume_kg, right.best_e1rm_kg) == (
         20,
-        Decimal("1450.00"),
-        Decimal("96.67"),
+        Decimal("850.00"),
+        Decimal("56.67"),
     )
     assert right.best == RIGHT_A
     assert left.time_under_tension_s == 18 * 4
@@ -99,7 +101,7 @@ def test_side_summaries_by_hand() -> None:
 def test_rep_range_prs() -> None:
     five = rec(5, Side.LEFT, 5, "20")
     prs = rep_range_prs([*WEEK, five])
-    assert prs[(Side.LEFT, "8-12")] == LEFT_B  # 72.5 kg system load beats 70 kg
+    assert prs[(Side.LEFT, "8-12")] == LEFT_B  # 42.5 kg system load beats 40 kg
     assert prs[(Side.LEFT, "1-5")] == five
     assert prs[(Side.RIGHT, "8-12")] == RIGHT_A
     assert (Side.RIGHT, "1-5") not in prs
@@ -108,8 +110,8 @@ def test_rep_range_prs() -> None:
 def test_weekly_symmetry_by_hand() -> None:
     [week] = weekly_symmetry(WEEK, weak_side=Side.LEFT)
     assert week.week == MON
-    # reps 18 / 20 = 90.0 %; top load 12.5 / 12.5 = 100 %; e1RM 93.33 / 96.67 = 96.5 %
-    assert week.values == {"reps": 90.0, "load": 100.0, "e1rm": 96.5}
+    # reps 18 / 20 = 90.0 %; top load 12.5 / 12.5 = 100 %; e1RM 53.83 / 56.67 = 95.0 %
+    assert week.values == {"reps": 90.0, "load": 100.0, "e1rm": 95.0}
 
 
 def test_bilateral_sets_do_not_enter_symmetry_and_missing_side_gives_none() -> None:
@@ -156,6 +158,26 @@ def test_gap_trend_slope() -> None:
     assert trend.slope_pct_per_week == -5.0 and trend.closing
     assert gap_trend(_weeks(90)).slope_pct_per_week is None
     assert gap_trend(_weeks(90, 85)).closing is False
+    # the gap is the distance from 100 %: 10, 0, 10 points -> slope 0, not closing
+    assert gap_trend(_weeks(90, 100, 110)).slope_pct_per_week == 0
+
+
+def test_symmetry_status_never_calls_a_closed_gap_closing() -> None:
+    # 90 -> 95 -> 100: the gap closed; the latest week is level, which is what the user reads
+    status = symmetry_status(_weeks(90, 95, 100))
+    assert (status.verdict, status.latest_pct, status.gap_pct) == ("level", 100, 0)
+    assert status.was_gap_pct == 10  # where it started, for "it was 10 points"
+    # within the 3-point band around 100 % counts as level too
+    assert symmetry_status(_weeks(80, 97.5)).verdict == "level"
+    # 80 -> 85 -> 90: gap 20, 15, 10 -> closing by 5 points a week
+    closing = symmetry_status(_weeks(80, 85, 90))
+    assert (closing.verdict, closing.slope_pct_per_week) == ("closing", -5.0)
+    assert symmetry_status(_weeks(90, 85)).verdict == "widening"
+    assert symmetry_status(_weeks(85, 85)).verdict == "steady"
+    # the "weak" side now lifts clearly more: say so instead of a gap
+    assert symmetry_status(_weeks(100, 160)).verdict == "weak_side_ahead"
+    assert symmetry_status(_weeks(88)).verdict == "one_week"
+    assert symmetry_status(_weeks(None)).verdict == "no_data"
 
 
 def _planned(day: dt.date, reps: int = 10) -> PlannedSessionView:
@@ -244,3 +266,11 @@ def test_swapping_sides_mirrors_the_symmetry(
 def test_lsi_edge_cases() -> None:
     assert lsi(0, 0) is None and lsi(None, 5) is None
     assert lsi(9, 10) == 90.0
+
+
+def test_body_mass_share_is_the_plans() -> None:
+    """The log's volume and the plan's loads count the same share of body mass."""
+    from thrustcoach.log.analytics import body_mass_share
+    from thrustcoach.program import load_rules
+
+    assert body_mass_share() == load_rules().load.model.moved_body_mass_fraction

@@ -1,15 +1,19 @@
 """Per-side training analytics: pure functions over plain records (no database here).
 
-Body mass, handled the same way everywhere
------------------------------------------
-In a single-leg hip thrust the working hip lifts the body as well as the dumbbell, and a
-bodyweight set is real work. So every quantity that estimates *what the hip moved* uses the
-**system load** = external load + body mass (the latest body mass measured on or before the
-day of the set): volume, e1RM and rep-range PRs. Quantities that describe *what the lifter
-chose* use the external load alone: the load column, the top load of a week and the load
-symmetry index. Both sides get the same body mass, so side-to-side comparisons stay fair;
-absolute numbers are not comparable with apps that count the dumbbell only. When no body mass
-is known, system load = external load (and :attr:`SetRecord.body_mass_kg` is None).
+Body mass, handled the same way everywhere (and the same way as the plan)
+------------------------------------------------------------------------
+In a hip thrust the bench carries the shoulders and the feet carry the shanks: the hips lift
+about **half** of body mass on top of the dumbbell, and a bodyweight set is real work. So every
+quantity that estimates *what the hip moved* uses the **system load** = external load +
+``body_mass_share`` x body mass (``analytics.toml``; the latest body mass measured on or before
+the day of the set): volume, e1RM and rep-range PRs. The share is the plan's own
+``moved_body_mass_fraction`` (``program/data/rules.toml``; a test keeps the two equal), so the
+loads a plan prescribes and the volume the progress page shows count the body the same way.
+Quantities that describe *what the lifter chose* use the external load alone: the load column,
+the top load of a week and the load symmetry index. Both sides get the same body mass, so
+side-to-side comparisons stay fair; absolute numbers are not comparable with apps that count the
+dumbbell only. When no body mass is known, system load = external load
+(and :attr:`SetRecord.body_mass_kg` is None).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ __all__ = [
     "SetRecord",
     "SideSummary",
     "best_set",
+    "body_mass_share",
     "e1rm_kg",
     "rep_range_prs",
     "set_e1rm_kg",
@@ -82,12 +87,18 @@ def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+def body_mass_share() -> Decimal:
+    """The share of body mass the hips lift in every rep (``analytics.toml [body_mass]``)."""
+    return load_analytics_settings().body_mass.share
+
+
 def system_load_kg(rec: SetRecord) -> Decimal:
-    return rec.load_kg + (rec.body_mass_kg or Decimal(0))
+    """External load + the lifted share of body mass (see the module docstring)."""
+    return rec.load_kg + body_mass_share() * (rec.body_mass_kg or Decimal(0))
 
 
 def volume_kg(rec: SetRecord) -> Decimal:
-    """reps x system load (see the module docstring for why body mass is in it)."""
+    """reps x system load (see the module docstring for which share of body mass is in it)."""
     return (rec.reps * system_load_kg(rec)).quantize(_CENT)
 
 

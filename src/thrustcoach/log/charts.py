@@ -114,7 +114,7 @@ def plot_side_progress(records: Sequence[SetRecord], *, weak_side: Side | None, 
         ax_e1rm.plot(weeks, e1rms, **_style(side, weak_side, points=len(weeks)))
     ax_load.set_title("Top external load per week")
     ax_load.set_ylabel("load (kg)")
-    ax_e1rm.set_title("Best estimated 1RM per week (Epley, load + body mass)")
+    ax_e1rm.set_title("Best estimated 1RM per week (Epley, load + half the body mass)")
     ax_e1rm.set_ylabel("e1RM (kg)")
     ax_e1rm.set_xlabel("week starting")
     all_weeks = sorted({w for side in SIDES for w in weekly[side]})
@@ -169,7 +169,7 @@ def plot_symmetry(
 
 
 def plot_weekly_volume(records: Sequence[SetRecord], *, weak_side: Side | None, out: Path) -> Path:
-    """Volume per week and side (reps x (load + body mass)), bars side by side."""
+    """Volume per week and side (reps x (load + half the body mass)), bars side by side."""
     fig, ax = plt.subplots(figsize=(8, 4.5))
     weekly = _weekly_by_side(records)
     weeks = sorted({w for s in SIDES for w in weekly[s]})
@@ -187,7 +187,7 @@ def plot_weekly_volume(records: Sequence[SetRecord], *, weak_side: Side | None, 
         ax.bar(
             xs, totals, width=width, color=COLORS[side], label=label, hatch=hatch, edgecolor="white"
         )
-    ax.set_title("Weekly volume per leg (reps x (load + body mass))")
+    ax.set_title("Weekly volume per leg (reps x (load + half the body mass))")
     ax.set_ylabel("kg")
     ax.set_xlabel("week starting")
     _week_ticks(ax, weeks, shift_days=3)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from itertools import pairwise
@@ -15,6 +16,11 @@ from thrustcoach.errors import DataError
 __all__ = ["AnalyticsSettings", "RepRange", "load_analytics_settings"]
 
 _Frozen = ConfigDict(frozen=True, extra="forbid")
+
+
+class BodyMassSettings(BaseModel):
+    model_config = _Frozen
+    share: Decimal = Field(ge=0, le=1)
 
 
 class E1rmSettings(BaseModel):
@@ -41,6 +47,8 @@ class SymmetrySettings(BaseModel):
     model_config = _Frozen
     threshold_pct: float = Field(gt=0, le=100)
     weeks_below: int = Field(ge=1)
+    level_band_pct: float = Field(ge=0, le=20)
+    steady_slope_pct_per_week: float = Field(ge=0)
 
 
 class FormSettings(BaseModel):
@@ -50,13 +58,20 @@ class FormSettings(BaseModel):
     max_shin_angle_change_deg: float = Field(gt=0)
 
 
+class SummarySettings(BaseModel):
+    model_config = _Frozen
+    near_failure_rpe: float = Field(ge=1, le=10)
+
+
 class AnalyticsSettings(BaseModel):
     model_config = _Frozen
+    body_mass: BodyMassSettings
     e1rm: E1rmSettings
     tempo: TempoSettings
     rep_range: tuple[RepRange, ...]
     symmetry: SymmetrySettings
     form: FormSettings
+    summary: SummarySettings
 
     @model_validator(mode="after")
     def _ranges_do_not_overlap(self) -> AnalyticsSettings:

@@ -10,6 +10,10 @@ Per week and side:
 * from video, when analyses exist: mean peak hip angle, mean top pause, mean |shin angle|.
 
 An index is None when a side has no data that week or the strong side's value is 0.
+The *gap* is the distance from perfect symmetry, ``|100 - LSI|`` points: a weak side that
+overtakes the strong one opens a gap too. :func:`symmetry_status` turns the weeks into one
+verdict the pages can say without contradicting themselves (a closed gap is "level", not
+"closing").
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from statistics import fmean
-from typing import Protocol, TypeVar
+from typing import Literal, Protocol, TypeVar
 
 from thrustcoach.log.analytics import (
     RepRecord,
@@ -36,11 +40,13 @@ from thrustcoach.vocab import Side
 __all__ = [
     "GapTrend",
     "SymmetryFlag",
+    "SymmetryStatus",
     "WeekSymmetry",
     "gap_trend",
     "infer_weak_side",
     "lsi",
     "symmetry_flag",
+    "symmetry_status",
     "weekly_symmetry",
     "weekly_video_symmetry",
 ]
@@ -169,7 +175,7 @@ def symmetry_flag(weeks: Sequence[WeekSymmetry], *, metric: str = "e1rm") -> Sym
 @dataclass(frozen=True)
 class GapTrend:
     metric: str
-    slope_pct_per_week: float | None  # change of the gap (100 - LSI) per week; < 0 = closing
+    slope_pct_per_week: float | None  # change of the gap |100 - LSI| per week; < 0 = closing
     weeks: int
 
     @property
@@ -177,13 +183,18 @@ class GapTrend:
         return None if self.slope_pct_per_week is None else self.slope_pct_per_week < 0
 
 
-def gap_trend(weeks: Sequence[WeekSymmetry], *, metric: str = "e1rm") -> GapTrend:
-    """Least-squares slope of the gap (100 - LSI) against the week number (>= 2 weeks)."""
-    points = [
-        ((w.week - weeks[0].week).days / 7, 100 - v)
+def _gap_points(weeks: Sequence[WeekSymmetry], metric: str) -> list[tuple[float, float]]:
+    """(weeks since the first week, gap in points) for the weeks that have the metric."""
+    return [
+        ((w.week - weeks[0].week).days / 7, abs(100 - v))
         for w in weeks
         if (v := w.values.get(metric)) is not None
     ]
+
+
+def gap_trend(weeks: Sequence[WeekSymmetry], *, metric: str = "e1rm") -> GapTrend:
+    """Least-squares slope of the gap |100 - LSI| against the week number (>= 2 weeks)."""
+    points = _gap_points(weeks, metric)
     if len(points) < 2:
         return GapTrend(metric, None, len(points))
     mx = fmean(x for x, _ in points)
@@ -191,3 +202,48 @@ def gap_trend(weeks: Sequence[WeekSymmetry], *, metric: str = "e1rm") -> GapTren
     sxx = sum((x - mx) ** 2 for x, _ in points)
     sxy = sum((x - mx) * (y - my) for x, y in points)
     return GapTrend(metric, round(sxy / sxx, 3), len(points))
+
+
+Verdict = Literal[
+    "no_data", "one_week", "level", "weak_side_ahead", "closing", "widening", "steady"
+]
+
+
+@dataclass(frozen=True)
+class SymmetryStatus:
+    """What to tell the lifter about their symmetry, decided once (pages only phrase it).
+
+    ``level``: the latest week is within ``level_band_pct`` of 100 %, whatever came before;
+    ``weak_side_ahead``: the declared weak side now lifts clearly more (past the band);
+    otherwise the gap's trend decides ``closing`` / ``widening`` / ``steady``.
+    """
+
+    metric: str
+    verdict: Verdict
+    latest_pct: float | None
+    gap_pct: float | None  # |100 - latest|
+    was_gap_pct: float | None  # the gap in the first week with data
+    slope_pct_per_week: float | None
+
+
+def symmetry_status(weeks: Sequence[WeekSymmetry], *, metric: str = "e1rm") -> SymmetryStatus:
+    cfg = load_analytics_settings().symmetry
+    series = [v for w in weeks if (v := w.values.get(metric)) is not None]
+    trend = gap_trend(weeks, metric=metric)
+    latest = series[-1] if series else None
+    gap = round(abs(100 - latest), 1) if latest is not None else None
+    was = round(abs(100 - series[0]), 1) if series else None
+    verdict: Verdict
+    if latest is None or gap is None:
+        verdict = "no_data"
+    elif gap <= cfg.level_band_pct:
+        verdict = "level"
+    elif latest > 100:
+        verdict = "weak_side_ahead"
+    elif trend.slope_pct_per_week is None:
+        verdict = "one_week"
+    elif abs(trend.slope_pct_per_week) < cfg.steady_slope_pct_per_week:
+        verdict = "steady"
+    else:
+        verdict = "closing" if trend.slope_pct_per_week < 0 else "widening"
+    return SymmetryStatus(metric, verdict, latest, gap, was, trend.slope_pct_per_week)
