@@ -43,3 +43,17 @@ def test_the_extra_weak_side_set_is_never_capped(intermediate_inputs: PlanInputs
     assert before.side != extra.side
     targets = strong_side_targets(sess, reps_done={before.order: (before.side, 2)})
     assert targets[extra.order] == extra.reps
+
+
+def test_the_weak_side_is_never_capped_by_its_own_or_the_strong_sides_reps(
+    intermediate_inputs: PlanInputs,
+) -> None:
+    # left 9 (one short), right matched to 9, then left goes for the planned reps again
+    sess = _session(intermediate_inputs, week=1, index=1)  # L R L R L R
+    planned = sess.sets[0].reps
+    targets = strong_side_targets(sess, reps_done={1: (Side.LEFT, 9), 2: (Side.RIGHT, 9)})
+    assert [targets[o] for o in (1, 2, 3, 5)] == [planned, 9, planned, planned]
+    # round 2: the right set follows its own round's left set, not round 1's
+    assert targets[4] == planned
+    later = strong_side_targets(sess, reps_done={1: (Side.LEFT, 9), 3: (Side.LEFT, 6)})
+    assert (later[2], later[4], later[6]) == (9, 6, planned)

@@ -35,6 +35,13 @@ from thrustcoach.program.progression import (
     strong_side_targets,
 )
 from thrustcoach.program.render import plan_to_html, plan_to_ics, plan_to_markdown
+from thrustcoach.program.reschedule import (
+    change_training_days,
+    find_session,
+    move_session,
+    skip_session,
+    week_of,
+)
 from thrustcoach.program.rules import Experience, FreeLeg, Rules, load_rules
 from thrustcoach.program.templates import (
     DEFAULT_TEMPLATE_ID,
@@ -66,15 +73,20 @@ __all__ = [
     "WeekTemplate",
     "Weekday",
     "build_plan",
+    "change_training_days",
     "decide",
     "epley_e1rm",
     "epley_load_for_reps",
+    "find_session",
     "get_template",
     "load_rules",
     "load_templates",
+    "move_session",
     "next_block",
     "plan_to_html",
     "plan_to_ics",
     "plan_to_markdown",
+    "skip_session",
     "strong_side_targets",
+    "week_of",
 ]

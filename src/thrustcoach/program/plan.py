@@ -6,6 +6,7 @@ the log stores that JSON and compares logged sets against ``PlannedSet``.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -57,6 +58,10 @@ class PlanSession(BaseModel):
     free_leg: FreeLeg | None = None  # None on the bilateral day
     sets: tuple[PlannedSet, ...] = Field(min_length=1)
     notes: tuple[str, ...] = ()
+    # Changes the lifter made after the plan was built (program.reschedule).
+    skipped: bool = Field(default=False, description="skipped by the lifter: not planned now")
+    # (datetime.date: the field ``date`` above shadows the name inside the class)
+    moved_from: _dt.date | None = Field(default=None, description="the date it was planned for")
 
     def sets_for(self, side: Side) -> tuple[PlannedSet, ...]:
         return tuple(s for s in self.sets if s.side is side)

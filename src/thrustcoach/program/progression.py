@@ -10,7 +10,7 @@ deload week stays a deload (one step lighter than the working weeks).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -144,21 +144,26 @@ def strong_side_targets(
 ) -> dict[int, int]:
     """Target reps per set order: the strong side never does more than the weak side just did.
 
-    "Match the rep count to the weak side" (seed_000): a set that follows a set on the other
-    leg is capped at the reps logged for that set. ``reps_done`` maps a set's ``order`` to the
-    side and reps actually logged for it; a set with nothing logged, or logged on another
-    side, sets no cap. The once-a-block extra weak-side set is never capped.
+    "Match the rep count to the weak side" (seed_000). The session starts with the weak side
+    (or, when it is not known, with the side the plan put first): each strong-side set is
+    capped at the reps logged for the weak-side set of the same round, i.e. the latest
+    weak-side set before it. The weak side itself is never capped, by its own earlier sets or
+    anything else: it always goes for the planned reps. ``reps_done`` maps a set's ``order``
+    to the side and reps actually logged for it; a weak-side set with nothing logged, or
+    logged on another side, sets no cap.
     """
+    first = session.sets[0].side
     targets: dict[int, int] = {}
-    previous: PlannedSet | None = None
+    weak_set: PlannedSet | None = None
     for planned in session.sets:
         target = planned.reps
-        if previous is not None and previous.side != planned.side and not planned.extra:
-            done = reps_done.get(previous.order)
-            if done is not None and done[0] == previous.side:
+        if planned.side is first or planned.side is Side.BOTH:
+            weak_set = planned
+        elif weak_set is not None:
+            done = reps_done.get(weak_set.order)
+            if done is not None and done[0] is weak_set.side:
                 target = min(target, done[1])
         targets[planned.order] = target
-        previous = planned
     return targets
 
 
@@ -178,8 +183,13 @@ def next_block(
     results: Sequence[SessionResult],
     *,
     template: str | BlockTemplate | None = None,
+    start_date: date | None = None,
 ) -> Plan:
-    """The follow-up block: same template (unless given), load moved by the form decision."""
+    """The follow-up block: same template (unless given), load moved by the form decision.
+
+    It starts the day after the previous block's window unless ``start_date`` says otherwise
+    (someone moving on early starts it now, not weeks ahead).
+    """
     rules = load_rules()
     tmpl = (
         template
@@ -202,7 +212,9 @@ def next_block(
     weak = previous_plan.weak_side or _infer_weak_side(results)
     if previous_plan.weak_side is None and weak is not None:
         notes.append(f"Your {weak.value} side did fewer reps: it goes first from now on.")
-    start = previous_plan.inputs.start_date + timedelta(days=7 * len(previous_plan.weeks))
+    start = start_date or previous_plan.inputs.start_date + timedelta(
+        days=7 * len(previous_plan.weeks)
+    )
     state = BlockState(
         working_load_kg=load,
         free_leg=free_leg,

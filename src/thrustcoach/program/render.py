@@ -24,9 +24,12 @@ def format_load(load_kg: Decimal | None) -> str:
     return f"{load_kg.normalize():f} kg"
 
 
-def describe_set(s: PlannedSet) -> str:
-    """One line, e.g. ``2. left: 10 reps @ 12.5 kg, 1 s pause, 2 s lowering, rest 45 s``."""
-    extra = " (extra weak-side set)" if s.extra else ""
+def describe_set(s: PlannedSet, *, extra_label: bool = True) -> str:
+    """One line, e.g. ``2. left: 10 reps @ 12.5 kg, 1 s pause, 2 s lowering, rest 45 s``.
+
+    ``extra_label=False`` leaves out "(extra weak-side set)" for callers that mark it themselves.
+    """
+    extra = " (extra weak-side set)" if s.extra and extra_label else ""
     rest = f", rest {s.rest_s} s" if s.rest_s else ""
     return (
         f"{s.order}. {s.side.value}: {s.reps} reps @ {format_load(s.load_kg)}, "
