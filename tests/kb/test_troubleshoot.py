@@ -111,3 +111,22 @@ def test_any_text_is_answered_without_error(text: str) -> None:
     result = troubleshoot(text)
     assert bool(result.matches) != bool(result.suggestions)
     assert len(result.matches) <= 3
+
+
+def test_one_sided_glute_answers_with_the_weak_side_not_the_warm_up() -> None:
+    """Issue 12: "activate" used to pull the warm-up answer first."""
+    result = troubleshoot("my left glute doesn't activate, the right one does all the work")
+    assert result.matches[0].id == "weak_side"
+
+
+@pytest.mark.parametrize(
+    "question", ["sharp pain in my lower back at the top", "my knee hurts", "sore hip after sets"]
+)
+def test_pain_questions_carry_the_stop_and_see_a_professional_line(question: str) -> None:
+    result = troubleshoot(question)
+    assert result.mentions_pain and result.safety is not None
+    assert "stop" in result.safety.lower() and "physiotherapist" in result.safety
+
+
+def test_questions_without_pain_carry_no_safety_line() -> None:
+    assert troubleshoot("my hips twist at the top").safety is None

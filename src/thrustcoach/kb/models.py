@@ -252,6 +252,9 @@ class Mistake(_Frozen):
     cause: str
     fix: str
     cue: str
+    # How much it matters when several faults show up: 3 injury risk, 2 work leaves the
+    # glute, 1 tempo (see mistakes.toml).
+    priority: int = Field(ge=1, le=3)
     remedies: tuple[Remedy, ...] = Field(min_length=1)
     # Muscles that take over or fail when this happens.
     muscles: tuple[MuscleId, ...] = ()
@@ -311,6 +314,8 @@ class SearchSettings(_Frozen):
     relative_cutoff: float = Field(ge=0, le=1)
     typo_min_ratio: float = Field(ge=0, le=100)
     max_query_chars: int = Field(ge=10)
+    # Shown whenever a question mentions pain (the safety line).
+    pain_advice: str = Field(min_length=20)
     suggested_topics: tuple[str, ...] = Field(min_length=1)
 
 

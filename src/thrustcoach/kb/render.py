@@ -235,6 +235,11 @@ _SECTION_RENDERERS = {
 
 
 def troubleshoot_markdown(result: TroubleshootResult) -> str:
+    safety = f"**{result.safety}**\n\n" if result.safety else ""
+    return safety + _answers_markdown(result)
+
+
+def _answers_markdown(result: TroubleshootResult) -> str:
     if not result.matches:
         topics = "\n".join(f"- {t}" for t in result.suggestions)
         return f"No answer matches that question.\n\nTry asking about:\n\n{topics}\n"
@@ -279,4 +284,5 @@ def troubleshoot_dict(result: TroubleshootResult) -> dict[str, Any]:
         "truncated": result.truncated,
         "matches": matches,
         "suggestions": list(result.suggestions),
+        "safety": result.safety,
     }

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 _WORD = re.compile(r"[a-z0-9]+")
+_PAIN = "pain"  # the canonical word synonyms.toml maps hurts, ache, sore... to
 # Words that carry no symptom: BM25's English list plus chat filler.
 _STOPWORDS = frozenset(STOPWORDS_EN) | {
     "i", "me", "my", "mine", "im", "ive", "do", "does", "doing", "did", "done", "should", "can",
@@ -69,6 +70,9 @@ class TroubleshootResult(BaseModel):
     matches: tuple[Match, ...]
     # Shown when nothing matched well enough.
     suggestions: tuple[str, ...] = ()
+    # The question mentions pain: show ``safety`` (stop, see a professional) above the answers.
+    mentions_pain: bool = False
+    safety: str | None = None
 
 
 @dataclass(frozen=True)
@@ -199,7 +203,9 @@ def troubleshoot(
     query, truncated = _clean(text, max_chars=kb.search.max_query_chars)
     if truncated:
         log.info("troubleshoot query cut to %d characters", kb.search.max_query_chars)
-    ranked = _index_for(kb).rank(query) if query else []
+    index = _index_for(kb)
+    ranked = index.rank(query) if query else []
+    pain = bool(query) and _PAIN in index.tokens(query, correct=True)
     floor = max(kb.search.min_score, kb.search.relative_cutoff * ranked[0][1]) if ranked else 0.0
     matches = tuple(
         Match(
@@ -215,5 +221,10 @@ def troubleshoot(
     )
     suggestions = () if matches else kb.search.suggested_topics
     return TroubleshootResult(
-        query=query, truncated=truncated, matches=matches, suggestions=suggestions
+        query=query,
+        truncated=truncated,
+        matches=matches,
+        suggestions=suggestions,
+        mentions_pain=pain,
+        safety=kb.search.pain_advice if pain else None,
     )
