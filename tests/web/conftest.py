@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
+# The browser tests' fixtures (live server, Chromium, a page at phone and desktop width).
+from tests.web.browser import chromium, page, server  # noqa: F401
 from tests.web.helpers import Account, make_account
 from thrustcoach.config import Settings
 from thrustcoach.log import dispose_engines

@@ -72,8 +72,16 @@ def test_today_weak_side_first_one_tap_logging_and_rep_matching(ann: Account) ->
     assert "(planned 10: match the weak side)" in r.text
     sets = ann.client.get("/api/v1/sets").json()["items"]
     assert [(s["side"], s["reps"], s["target_reps"]) for s in sets] == [("right", 7, 10)]
-    # logging the same planned set again corrects it instead of adding a duplicate
-    ann.client.post("/today/log", data=ann.form(plan_id=1, week=1, session_index=1, order=1))
+    # logging the same planned set again does not silently replace it...
+    r = ann.client.post("/today/log", data=ann.form(plan_id=1, week=1, session_index=1, order=1))
+    assert "Set 1 is already logged (7 reps)" in r.text
+    assert [s["reps"] for s in ann.client.get("/api/v1/sets").json()["items"]] == [7]
+    # ...only when asked to (the "Change logged set" form), and never as a duplicate
+    r = ann.client.post(
+        "/today/log",
+        data=ann.form(plan_id=1, week=1, session_index=1, order=1, reps=10, replace="yes"),
+    )
+    assert "Set 1 changed from 7 to 10 reps." in r.text
     assert [s["reps"] for s in ann.client.get("/api/v1/sets").json()["items"]] == [10]
 
 

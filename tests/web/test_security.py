@@ -53,6 +53,8 @@ def bob_data(app: FastAPI, bob: Account, landmark_csv: Path) -> dict[str, Any]:
         "athlete_id": bob.athlete_id,
         "token_id": token_id,
         "link_id": 1,
+        "week": 1,
+        "index": 1,
         "name": "result.json",
         "variant_id": "hip_thrust",
     }
@@ -89,6 +91,7 @@ def test_no_route_with_an_id_reaches_another_users_data(
             "session_index": 1,
             "order": 1,
             "feel": "3",
+            "date": "2026-01-05",
         }
         if url.startswith("/api/"):
             api_body: dict[str, Any] = {"reps": 1}

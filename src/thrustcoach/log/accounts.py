@@ -20,10 +20,13 @@ __all__ = [
     "accept_invitation",
     "add_api_token",
     "create_user",
+    "delete_user",
     "invite_coach",
     "normalise_email",
     "remove_link",
     "revoke_token",
+    "set_password_hash",
+    "set_weight_unit",
     "user_by_email",
 ]
 
@@ -129,3 +132,28 @@ def remove_link(db: Session, *, user: User, link_id: int) -> None:
     if link is None or (link.coach_user_id != user.id and link.athlete_id != user.athlete_id):
         raise NotFoundError(f"coach link {link_id} not found")
     db.delete(link)
+
+
+def set_password_hash(db: Session, *, user: User, password_hash: str) -> None:
+    """Store a new password hash (a reset by the administrator, or a change by the user)."""
+    user.password_hash = password_hash
+    db.flush()
+
+
+def set_weight_unit(db: Session, *, user: User, unit: str) -> None:
+    """How the pages show and read loads for ``user``: "kg" or "lb" (stored loads stay kg)."""
+    if unit not in ("kg", "lb"):
+        raise UsageError(f"unknown weight unit {unit!r}", hint="choose kg or lb")
+    user.weight_unit = unit
+    db.flush()
+
+
+def delete_user(db: Session, *, user: User) -> None:
+    """Delete ``user`` and, for an athlete, their whole training log (plans, sessions, sets,
+    analyses, body mass, coach links); API tokens go with the user. Export first."""
+    athlete = db.get(Athlete, user.athlete_id) if user.athlete_id is not None else None
+    db.delete(user)
+    db.flush()
+    if athlete is not None:
+        db.delete(athlete)
+        db.flush()

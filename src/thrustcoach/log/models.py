@@ -256,12 +256,17 @@ class User(Base):
     """A web/API account. Athletes point at their athlete row; coaches reach athletes via links."""
 
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('athlete', 'coach')", name="role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('athlete', 'coach')", name="role"),
+        CheckConstraint("weight_unit IN ('kg', 'lb')", name="weight_unit"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(10))
+    # How loads are shown and typed on the pages (stored in kg whatever this says).
+    weight_unit: Mapped[str] = mapped_column(String(2), default="kg", server_default="kg")
     athlete_id: Mapped[int | None] = mapped_column(
         ForeignKey("athletes.id", ondelete="SET NULL"), unique=True
     )

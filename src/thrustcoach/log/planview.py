@@ -49,6 +49,7 @@ class PlannedSessionView(BaseModel):
     date: dt.date
     title: str = ""
     sets: tuple[PlannedSetView, ...] = ()
+    skipped: bool = False
 
 
 class _WeekView(BaseModel):
@@ -76,7 +77,8 @@ class PlanView(BaseModel):
         return min((s.date for s in self.sessions), default=None)
 
     def session_on(self, day: dt.date) -> PlannedSessionView | None:
-        return next((s for s in self.sessions if s.date == day), None)
+        """The session planned on ``day`` (a skipped one is not planned any more)."""
+        return next((s for s in self.sessions if s.date == day and not s.skipped), None)
 
 
 def _validate_with_program(text: str) -> None:

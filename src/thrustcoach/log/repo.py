@@ -60,6 +60,7 @@ __all__ = [
     "record_body_mass",
     "save_plan",
     "update_athlete",
+    "update_plan",
     "update_session",
     "update_set",
 ]
@@ -125,6 +126,21 @@ def save_plan(
         active=activate,
     )
     session.add(plan)
+    session.flush()
+    return plan
+
+
+def update_plan(
+    session: Session, *, plan_id: int, plan_json: str, athlete_id: int | None = None
+) -> StoredPlan:
+    """Replace a stored plan's JSON (its calendar changed: moved, skipped, new training days)."""
+    from thrustcoach.log.planview import validate_plan_json
+
+    plan = get_plan(session, plan_id=plan_id, athlete_id=athlete_id)
+    doc = validate_plan_json(plan_json)
+    plan.plan_json = plan_json
+    plan.start_date = doc.start_date
+    plan.weeks = len(doc.weeks) or None
     session.flush()
     return plan
 

@@ -13,13 +13,16 @@ from pathlib import Path
 
 import swagger_ui
 from fastapi import FastAPI
-from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
 
 from thrustcoach import __version__
 from thrustcoach.config import Settings, load_settings
 from thrustcoach.errors import DependencyMissingError
+from thrustcoach.web import exports
+from thrustcoach.web.compression import CompressMiddleware, precompressed_response
 from thrustcoach.web.jobs import JobStore
 from thrustcoach.web.middleware import SecurityHeadersMiddleware
 from thrustcoach.web.problems import install_problem_handlers
@@ -35,8 +38,22 @@ SESSION_COOKIE = "thrustcoach_session"
 SESSION_MAX_AGE_S = 14 * 24 * 3600
 
 
+# plotly.js "basic" (scatter, bar, pie: all our charts use) from the npm registry, installed by
+# scripts/setup.sh into js/node_modules: 1.0 MB instead of the full bundle's 4.6 MB.
+BASIC_PLOTLY_JS = (
+    Path(__file__).resolve().parents[3]
+    / "js"
+    / "node_modules"
+    / "plotly.js-basic-dist-min"
+    / "plotly-basic.min.js"
+)
+
+
 def plotly_js_path() -> Path:
-    """The plotly.js bundle that the installed ``plotly`` package ships (never a CDN)."""
+    """The plotly.js bundle to serve (never a CDN): the basic bundle when setup.sh installed
+    it, else the full one that the installed ``plotly`` Python package ships."""
+    if BASIC_PLOTLY_JS.is_file():
+        return BASIC_PLOTLY_JS
     path = Path(str(importlib.resources.files("plotly") / "package_data" / "plotly.min.js"))
     if not path.is_file():
         raise DependencyMissingError(
@@ -69,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         executor=ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis"),
     )
     app.state.jobs.mark_interrupted()
+    exports.sweep(settings.data_dir)  # deleted accounts' exports older than a day
     app.state.login_throttle = LoginThrottle()
     install_problem_handlers(app)
     app.add_middleware(
@@ -80,15 +98,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https_only=False,  # local app on http://127.0.0.1; put TLS in front to serve it wider
     )
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(CompressMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/static-vendor/plotly.min.js", include_in_schema=False)
-    def plotly_js() -> FileResponse:
-        return FileResponse(
-            plotly_js_path(),
-            media_type="text/javascript",
-            headers={"cache-control": "public, max-age=86400"},
-        )
+    def plotly_js(request: Request) -> Response:
+        return precompressed_response(request, plotly_js_path(), media_type="text/javascript")
 
     # Swagger UI's assets from the swagger-ui-py wheel, for the interactive /docs/try page.
     app.mount(

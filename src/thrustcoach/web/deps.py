@@ -49,11 +49,14 @@ class UserView:
     email: str
     role: str
     athlete_id: int | None
+    weight_unit: str = "kg"
 
 
 def _remember(request: Request, user: User | None) -> None:
     request.state.user = (
-        UserView(user.id, user.email, user.role, user.athlete_id) if user is not None else None
+        UserView(user.id, user.email, user.role, user.athlete_id, user.weight_unit or "kg")
+        if user is not None
+        else None
     )
 
 

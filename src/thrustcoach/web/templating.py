@@ -11,8 +11,9 @@ from starlette.responses import Response
 
 from thrustcoach import __version__
 from thrustcoach.web.security import CSRF_FIELD, csrf_token
+from thrustcoach.web.units import Units
 
-__all__ = ["NAV", "flash", "render", "templates"]
+__all__ = ["NAV", "flash", "render", "templates", "units_of"]
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -32,20 +33,32 @@ NAV: tuple[tuple[str, str, bool], ...] = (
 )
 
 
-def flash(request: Request, message: str, *, kind: str = "info") -> None:
-    """Queue a one-line message for the next rendered page (kind: info, success, error)."""
+def flash(request: Request, message: str, *, kind: str = "info", where: str = "") -> None:
+    """Queue a one-line message for the next rendered page (kind: info, success, error).
+
+    ``where`` names the part of the page it belongs to (the page shows it there, e.g. beside
+    the form that was saved, so it is in view); empty = the top of the page.
+    """
     messages = list(request.session.get("flash", []))
-    messages.append({"kind": kind, "text": message})
+    messages.append({"kind": kind, "text": message, "where": where})
     request.session["flash"] = messages[-5:]
+
+
+def units_of(request: Request) -> Units:
+    """The signed-in user's load unit (kg for everyone else)."""
+    user = getattr(request.state, "user", None)
+    return Units(getattr(user, "weight_unit", "kg") or "kg")
 
 
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
 ) -> Response:
     has_session = "session" in request.scope
+    user = getattr(request.state, "user", None)
     ctx: dict[str, Any] = {
         "flashes": request.session.pop("flash", []) if has_session else [],
-        "user": getattr(request.state, "user", None),
+        "user": user,
+        "u": units_of(request),
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf_token(request) if has_session else "",
         "nav": NAV,

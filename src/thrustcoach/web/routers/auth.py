@@ -12,14 +12,16 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
+from thrustcoach.config import Settings
 from thrustcoach.errors import ThrustCoachError
 from thrustcoach.log import accounts as account_data
 from thrustcoach.log import repo
 from thrustcoach.log.models import ApiToken, Athlete, CoachLink, Role, User
-from thrustcoach.web import accounts
+from thrustcoach.web import accounts, exports
 from thrustcoach.web.access import own_athlete
 from thrustcoach.web.db import commit
 from thrustcoach.web.deps import CsrfProtect, Db, OptionalUser, PageUser, login_user, logout_user
+from thrustcoach.web.jobs import JobStore
 from thrustcoach.web.ratelimit import LoginThrottle
 from thrustcoach.web.templating import flash, render
 
@@ -191,10 +193,74 @@ def update_profile(
     user: PageUser,
     weak_side: Annotated[str, Form(max_length=5)] = "",
     body_mass_kg: Annotated[str, Form(max_length=20)] = "",
+    weight_unit: Annotated[str, Form(max_length=2)] = "",
 ) -> Response:
     athlete = own_athlete(db, user)
     if weak_side:
         repo.update_athlete(db, athlete_id=athlete.id, weak_side=weak_side)
     if body_mass_kg.strip():
         repo.record_body_mass(db, athlete_id=athlete.id, mass_kg=body_mass_kg.strip())
-    return _saved(request, db, message="Profile saved.", to="/account#profile")
+    if weight_unit:
+        account_data.set_weight_unit(db, user=user, unit=weight_unit)
+    commit(db)
+    # Shown beside the form (the page opens at #profile, below the top of the page).
+    flash(request, "Profile saved.", kind="success", where="profile")
+    return RedirectResponse("/account#profile", status_code=303)
+
+
+# -- deleting an account: the data is exported first ------------------------------------------
+
+_DELETED_EXPORT = "deleted_export"
+
+
+@router.get("/account/delete")
+def delete_form(request: Request, user: PageUser) -> Response:
+    return render(request, "account_delete.html", {"error": None})
+
+
+@router.post("/account/delete", dependencies=[CsrfProtect])
+def delete_account(
+    request: Request,
+    db: Db,
+    user: PageUser,
+    password: Annotated[str, Form(max_length=256)],
+    confirm: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    if confirm != "yes" or accounts.authenticate(db, user.email, password=password) is None:
+        error = (
+            "Tick the box to confirm."
+            if confirm != "yes"
+            else "That is not your password: nothing was deleted."
+        )
+        return render(request, "account_delete.html", {"error": error}, status_code=400)
+    settings: Settings = request.app.state.settings
+    token = None
+    if user.athlete_id is not None:
+        token = exports.stash(settings.data_dir, exports.export_zip(db, athlete_id=user.athlete_id))
+        store: JobStore = request.app.state.jobs
+        for job in store.list_for([user.athlete_id]):
+            if job.state not in ("queued", "running"):
+                store.delete(job.id)
+    account_data.delete_user(db, user=user)
+    commit(db)
+    logout_user(request)
+    if token is not None:
+        request.session[_DELETED_EXPORT] = token
+    return RedirectResponse("/account/deleted", status_code=303)
+
+
+@router.get("/account/deleted")
+def deleted_page(request: Request, user: OptionalUser) -> Response:
+    ready = bool(request.session.get(_DELETED_EXPORT))
+    return render(request, "account_deleted.html", {"export_ready": ready})
+
+
+@router.get("/account/deleted/export.zip")
+def deleted_export(request: Request, user: OptionalUser) -> Response:
+    settings: Settings = request.app.state.settings
+    data = exports.pop_stashed(settings.data_dir, str(request.session.pop(_DELETED_EXPORT, "")))
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={"content-disposition": 'attachment; filename="thrustcoach-export.zip"'},
+    )

@@ -14,11 +14,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from thrustcoach.config import Settings
-from thrustcoach.errors import ConflictError, NotFoundError, PermissionDeniedError, UsageError
+from thrustcoach.errors import (
+    ConflictError,
+    InputFileError,
+    NotFoundError,
+    PermissionDeniedError,
+    UsageError,
+)
 from thrustcoach.kb import load_knowledge_base
 from thrustcoach.log import repo
 from thrustcoach.log.analyses import attach_analysis
 from thrustcoach.log.models import User
+from thrustcoach.web import report_view
 from thrustcoach.web.access import own_athlete, visible_athlete_ids
 from thrustcoach.web.db import commit
 from thrustcoach.web.deps import ApiUser, CsrfProtect, Db, PageUser
@@ -255,29 +262,76 @@ async def upload_page(request: Request, db: Db, user: PageUser) -> Response:
     return RedirectResponse(f"/video/{job.id}", status_code=303)
 
 
-@router.get("/video/{job_id}")
-def report_page(request: Request, db: Db, user: PageUser, job_id: str) -> Response:
+def _report(
+    request: Request,
+    db: Session,
+    user: User,
+    job: Job,
+    *,
+    compare: str | None = None,
+) -> Response:
     store = _store(request)
-    job = _visible_job(request, db, user, job_id)
     ctx: dict[str, Any] = {"job": job, "result": None, "sets": []}
     if job.state == "done":
         result = store.read_json(job.id, "result.json")
-        kb = load_knowledge_base()
-        codes = {f["code"] for s in result["sets"] for r in s["reps"] for f in r["faults"]}
-        ctx["result"] = result
-        ctx["mistakes"] = {c: kb.mistake(c) for c in sorted(codes)}
-        ctx["has_video"] = (store.root / job.id / "annotated.mp4").is_file()
-        ctx["has_curves"] = (store.root / job.id / "curves.json").is_file()
+        reps = [r for s in result["sets"] for r in s["reps"]]
+        ctx.update(
+            result=result,
+            reps=reps,
+            faults=report_view.rank_faults(result, load_knowledge_base()),
+            refs=report_view.references(result),
+            metrics=report_view.METRICS,
+            in_range=report_view.in_range,
+            timeline=report_view.timeline(result),
+            sides=report_view.side_comparison(result),
+            has_video=(store.root / job.id / "annotated.mp4").is_file(),
+            has_curves=(store.root / job.id / "curves.json").is_file(),
+            earlier=[
+                j for j in store.list_for([job.athlete_id]) if j.state == "done" and j.id != job.id
+            ][:20],
+        )
+        if compare:
+            other = _visible_job(request, db, user, compare)
+            if other.state == "done" and other.athlete_id == job.athlete_id:
+                ctx["compared"] = other
+                ctx["comparison"] = report_view.compare_checks(
+                    result, store.read_json(other.id, "result.json")
+                )
         if user.athlete_id == job.athlete_id:
-            ctx["sets"] = list(reversed(repo.list_sets(db, athlete_id=job.athlete_id)))[:30]
+            sides = {r["side"] for r in reps}
+            sets = list(reversed(repo.list_sets(db, athlete_id=job.athlete_id)))[:30]
+            ctx["sets"] = sets
+            ctx["matching_sets"] = [x for x in sets if x.side in sides]
+            ctx["other_sets"] = [x for x in sets if x.side not in sides]
     return render(request, "video_report.html", ctx)
+
+
+@router.get("/video/{job_id}")
+def report_page(
+    request: Request,
+    db: Db,
+    user: PageUser,
+    job_id: str,
+    compare: Annotated[str | None, Query(max_length=64)] = None,
+) -> Response:
+    job = _visible_job(request, db, user, job_id)
+    return _report(request, db, user, job, compare=compare)
 
 
 @router.post("/video/{job_id}/attach", dependencies=[CsrfProtect])
 def attach_page(
     request: Request, db: Db, user: PageUser, job_id: str, set_id: Annotated[int, Form()]
 ) -> Response:
-    _attach(request, db, user, job_id, set_id)
+    try:
+        _attach(request, db, user, job_id, set_id)
+    except (UsageError, NotFoundError, InputFileError) as exc:
+        # Back to the report, the reason beside the form: pick another set or fix the log.
+        db.rollback()
+        _visible_job(request, db, user, job_id)
+        flash(
+            request, str(exc) + (f": {exc.hint}" if exc.hint else ""), kind="error", where="attach"
+        )
+        return RedirectResponse(f"/video/{job_id}#attach", status_code=303)
     flash(request, f"Analysis attached to set {set_id}.", kind="success")
     return RedirectResponse(f"/video/{job_id}", status_code=303)
 

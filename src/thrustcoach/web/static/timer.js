@@ -1,5 +1,7 @@
 // Set timer: counts the lift, the top pause and the lowering at the prescribed tempo, then the
 // rest. Beeps with Web Audio (pitch says the phase) and, optionally, speaks the phases aloud.
+// The panel sits at the bottom of the screen with the timed set's log button, so the clock and
+// "Log set" are on screen together; after a set is logged the page starts its rest by itself.
 "use strict";
 (function () {
   const box = document.getElementById("timer");
@@ -9,6 +11,7 @@
   const setEl = document.getElementById("timer-set");
   const pauseBtn = document.getElementById("timer-pause");
   const stopBtn = document.getElementById("timer-stop");
+  const logBtn = document.getElementById("timer-log");
   const voice = document.getElementById("timer-voice");
   const beepOn = document.getElementById("timer-beep");
   let audio = null;
@@ -17,6 +20,7 @@
   let remaining = 0;
   let handle = null;
   let paused = false;
+  let logForm = null;
 
   const PITCH = { ready: 520, lift: 880, hold: 660, lower: 440, rest: 330, done: 990 };
 
@@ -63,7 +67,7 @@
   function enter(i) {
     index = i;
     if (index >= steps.length) {
-      finish("Set done. Log it below.");
+      finish(logForm ? "Set done. Log it with the button below." : "Rest over: next set.");
       return;
     }
     const step = steps[index];
@@ -97,17 +101,24 @@
     say(text);
   }
 
-  function start(button) {
+  function open(label, form) {
     if (handle) clearInterval(handle);
-    steps = build(button.dataset);
     paused = false;
     pauseBtn.textContent = "Pause";
     box.hidden = false;
-    setEl.textContent = button.dataset.label;
-    box.scrollIntoView({ behavior: "smooth", block: "start" });
-    pauseBtn.focus();
+    document.body.classList.add("timer-open");
+    setEl.textContent = label;
+    logForm = form;
+    logBtn.hidden = !form;
+    if (form) logBtn.textContent = "Log " + label.split(",")[0].toLowerCase() + " as prescribed";
     enter(0);
     handle = setInterval(tick, 250);
+  }
+
+  function start(button) {
+    steps = build(button.dataset);
+    open(button.dataset.label, document.getElementById("quick-" + button.dataset.order));
+    pauseBtn.focus();
   }
 
   document.querySelectorAll("[data-timer]").forEach(function (b) {
@@ -119,4 +130,16 @@
     phaseEl.textContent = paused ? "Paused" : steps[index].label;
   });
   stopBtn.addEventListener("click", function () { finish("Stopped."); });
+  logBtn.addEventListener("click", function () {
+    if (!logForm) return;
+    clearInterval(handle);
+    if (logForm.requestSubmit) logForm.requestSubmit(); else logForm.submit();
+  });
+
+  // Just logged a set: its rest starts now (the page says how long and what comes next).
+  const autorest = parseInt(box.dataset.autorest || "0", 10);
+  if (autorest > 0) {
+    steps = [{ kind: "rest", label: box.dataset.autorestLabel || "Rest", s: autorest, speak: "Rest " + autorest + " seconds" }];
+    open("Rest timer", null);
+  }
 })();

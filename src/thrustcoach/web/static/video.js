@@ -78,6 +78,16 @@
     setTimeout(poll, 500);
   }
 
+  // The rep timeline under the video: a rep's segment jumps the video to that rep.
+  const video = document.getElementById("report-video");
+  document.querySelectorAll(".timeline [data-seek]").forEach(function (seg) {
+    seg.addEventListener("click", function () {
+      if (!video) return;
+      video.currentTime = parseFloat(seg.dataset.seek) || 0;
+      video.play().catch(function () { /* autoplay refused: the frame is shown */ });
+    });
+  });
+
   const chart = document.getElementById("chart-angles");
   if (chart && window.Plotly) {
     const sets = JSON.parse(document.getElementById("rep-data").textContent);
