@@ -45,6 +45,7 @@ _COMMANDS: dict[str, str] = {
     "log": "log",
     "report": "report",
     "batch": "batch",
+    "admin": "admin",
 }
 _registered: set[str] = set()
 
