@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from thrustcoach.kb import load_knowledge_base, troubleshoot
+from thrustcoach.kb.figures import FIGURES, figure_svg, figures_for_mistake
 from thrustcoach.web.deps import OptionalUser
 from thrustcoach.web.templating import render
 
@@ -26,9 +27,20 @@ def guide_index(request: Request, user: OptionalUser) -> Response:
     return render(request, "guide_index.html", {"kb": kb, "variants": variants})
 
 
+@router.get("/guide/figures/{name}.svg")
+def guide_figure(name: str) -> Response:
+    """A guide picture drawn from the kinematic model (SVG, made once per process)."""
+    return Response(
+        figure_svg(name),
+        media_type="image/svg+xml",
+        headers={"cache-control": "public, max-age=86400"},
+    )
+
+
 @router.get("/guide/mistakes")
 def guide_mistakes(request: Request, user: OptionalUser) -> Response:
-    return render(request, "guide_mistakes.html", {"kb": load_knowledge_base()})
+    ctx = {"kb": load_knowledge_base(), "figure_for": figures_for_mistake, "figures": FIGURES}
+    return render(request, "guide_mistakes.html", ctx)
 
 
 @router.get("/guide/faq")
@@ -47,6 +59,10 @@ def guide_variant(request: Request, user: OptionalUser, variant_id: str) -> Resp
         "tips": kb.tips_for(variant.id),
         "variant_names": {v.id: v.name for v in kb.variants},
         "muscle_names": {m.id: m.name for m in kb.muscles},
+        # The pictures show the bench variants (a bridge on the floor has no bench to draw).
+        "pictures": any("bench" in e.name.lower() for e in variant.setup.equipment),
+        "figure_for": figures_for_mistake,
+        "figures": FIGURES,
     }
     return render(request, "guide_variant.html", ctx)
 
