@@ -6,6 +6,7 @@ the same side are NOT merged, so the order weak -> strong -> weak ... stays visi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from importlib import resources
@@ -24,15 +25,19 @@ def format_load(load_kg: Decimal | None) -> str:
     return f"{load_kg.normalize():f} kg"
 
 
-def describe_set(s: PlannedSet, *, extra_label: bool = True) -> str:
+def describe_set(
+    s: PlannedSet, *, extra_label: bool = True, load: Callable[[Decimal | None], str] | None = None
+) -> str:
     """One line, e.g. ``2. left: 10 reps @ 12.5 kg, 1 s pause, 2 s lowering, rest 45 s``.
 
-    ``extra_label=False`` leaves out "(extra weak-side set)" for callers that mark it themselves.
+    ``extra_label=False`` leaves out "(extra weak-side set)" for callers that mark it themselves;
+    ``load`` formats the load (another unit), :func:`format_load` by default.
     """
+    load = load or format_load
     extra = " (extra weak-side set)" if s.extra and extra_label else ""
     rest = f", rest {s.rest_s} s" if s.rest_s else ""
     return (
-        f"{s.order}. {s.side.value}: {s.reps} reps @ {format_load(s.load_kg)}, "
+        f"{s.order}. {s.side.value}: {s.reps} reps @ {load(s.load_kg)}, "
         f"{s.pause_s} s pause, {s.lowering_s} s lowering{rest}{extra}"
     )
 

@@ -255,7 +255,7 @@ def calendar_page(
     db: Db,
     user: PageUser,
     athlete: int | None = None,
-    month: Annotated[str, Query(max_length=7, pattern=r"^\d{4}-\d{2}$")] = "",
+    month: Annotated[str | None, Query(max_length=7, pattern=r"^\d{4}-\d{2}$")] = None,
 ) -> Response:
     who = resolve_athlete(db, user, athlete)
     today = dt.date.today()

@@ -160,6 +160,7 @@ def plan_page(request: Request, db: Db, user: PageUser, plan_id: int, week: int 
         "week": plan.weeks[week - 1],
         "describe_set": describe_set,
         "format_load": format_load,
+        "weekdays": list(Weekday),
     }
     return render(request, "plan.html", ctx)
 
