@@ -42,12 +42,16 @@ def month_grid(db: Session, *, athlete_id: int, first: dt.date, today: dt.date) 
     weeks_dates = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     days = {d: Day(d, d.month == first.month) for week in weeks_dates for d in week}
     start, end = weeks_dates[0][0], weeks_dates[-1][-1]
+    row = repo.latest_plan(db, athlete_id=athlete_id)
+    logged: set[tuple[int | None, int | None]] = set()
     for done in repo.list_sessions(db, athlete_id=athlete_id, since=start, until=end):
         days[done.performed_on].sessions.append((done.id, Counter(s.side for s in done.sets)))
-    row = repo.latest_plan(db, athlete_id=athlete_id)
+        if row is not None and done.plan_id == row.id:
+            logged.add((done.plan_week, done.plan_session_index))
     if row is not None:
         for planned in stored_plan(row).sessions():
-            if planned.date in days:
+            # a planned session that was logged shows once, as done
+            if planned.date in days and (planned.week, planned.index) not in logged:
                 days[planned.date].planned.append(planned)
     prev_month = (first - dt.timedelta(days=1)).replace(day=1)
     next_month = (first + dt.timedelta(days=32)).replace(day=1)

@@ -56,7 +56,8 @@ def _limit(rule: FaultRule | None, attr: str) -> float | None:
 
 
 def references(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Per metric key: ``text`` (what good looks like) and ``low``/``high`` bounds (or None).
+    """Per metric key: ``text`` (what good looks like), ``short`` (the same in a few
+    characters, for phones) and ``low``/``high`` bounds (or None).
 
     The bounds are the analysis' fault thresholds; tempo bounds scale with the prescription.
     """
@@ -70,30 +71,40 @@ def references(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
     pause_share = _limit(_rule(rules, "short_pause"), "below")
     lower_share = _limit(_rule(rules, "rushed_lowering"), "below")
     out: dict[str, dict[str, Any]] = {
-        "concentric_s": {"text": "about 1 s, a controlled drive", "low": None, "high": None},
+        "concentric_s": {
+            "text": "about 1 s, a controlled drive",
+            "short": "~1 s",
+            "low": None,
+            "high": None,
+        },
         "shin_angle_top_deg": {
             "text": "near 0° (shin vertical); the knee angle decides",
+            "short": "~0°",
             "low": None,
             "high": None,
         },
     }
     out["pause_s"] = {
         "text": f"{pause:g} s planned; under {pause * (pause_share or 0):.1f} s is a touch",
+        "short": f"≥ {pause * (pause_share or 0):.1f} s",
         "low": pause * pause_share if pause_share is not None else None,
         "high": None,
     }
     out["eccentric_s"] = {
         "text": f"{lowering:g} s planned; under {lowering * (lower_share or 0):.1f} s is a drop",
+        "short": f"≥ {lowering * (lower_share or 0):.1f} s",
         "low": lowering * lower_share if lower_share is not None else None,
         "high": None,
     }
     out["peak_hip_angle_deg"] = {
         "text": f"{lockout:g}–{arch:g}° (180° = straight line; past {arch:g}° the back arches)",
+        "short": f"{lockout:g}–{arch:g}°",
         "low": lockout,
         "high": arch,
     }
     out["knee_angle_top_deg"] = {
         "text": f"{knee_low:g}–{knee_high:g}° (about 90° = shin vertical)",
+        "short": f"{knee_low:g}–{knee_high:g}°",
         "low": knee_low,
         "high": knee_high,
     }

@@ -63,5 +63,11 @@
     const v = data.video_symmetry;
     form.push({ x: v.labels, y: v.lsi.peak_hip_angle, name: "video: peak hip angle symmetry (%)", mode: "lines+markers", line: { dash: "dot" } });
   }
-  Plotly.newPlot("chart-form", form, layout("%", { yaxis: { title: { text: "%" }, range: [0, 110] } }), config);
+  const anyForm = form.some(function (t) { return t.y.some(function (v) { return v !== null; }); });
+  if (anyForm) {
+    Plotly.newPlot("chart-form", form, layout("%", { yaxis: { title: { text: "%" }, range: [0, 110] } }), config);
+  } else {
+    document.getElementById("chart-form").textContent = "No form checks recorded yet: tick bench contact, pelvis and range when you log a set, or attach a video check.";
+    document.getElementById("chart-form").classList.add("chart-empty");
+  }
 })();
