@@ -29,24 +29,15 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class ButterworthConfig(_Frozen):
-    order: int = Field(ge=1, le=8)
-    cutoff_hz: float = Field(gt=0)
-
-
-class SavgolConfig(_Frozen):
-    window_s: float = Field(gt=0)
-    polyorder: int = Field(ge=1, le=5)
+class GridConfig(_Frozen):
+    rate_hz: float = Field(gt=0, le=240)
 
 
 class FilteringConfig(_Frozen):
-    min_rate_hz: float
-    max_rate_hz: float
-    max_gap_s: float
-    min_visibility: float
-    type: Literal["butterworth", "savgol", "none"]
-    butterworth: ButterworthConfig
-    savgol: SavgolConfig
+    max_gap_s: float = Field(ge=0)
+    min_visibility: float = Field(ge=0, le=1)
+    position_sigma_s: float = Field(gt=0)
+    min_weight: float = Field(gt=0, le=1)
 
 
 class ViewConfig(_Frozen):
@@ -61,21 +52,39 @@ class ExerciseConfig(_Frozen):
     single_leg_min_ankle_gap_shins: float
 
 
-class SidesConfig(_Frozen):
-    planted_margin_shins: float
+class LegsConfig(_Frozen):
+    swap_ratio: float = Field(gt=0, lt=1)
+    swap_min_jump_shins: float = Field(ge=0)
+    max_swap_s: float = Field(gt=0)
+    still_radius_shins: float = Field(gt=0)
+    excursion_s: float = Field(ge=0)
+    tie_s: float = Field(ge=0)
+    before_peak_s: float = Field(ge=0)
+    slack_s: float = Field(ge=0)
+    history_s: float = Field(gt=0)
 
 
 class RepsConfig(_Frozen):
-    min_range_deg: float
-    min_rep_interval_s: float
+    min_range_deg: float = Field(gt=0)
+    min_hip_rise_shins: float = Field(ge=0)
     speed_fraction: float = Field(gt=0, lt=1)
-    phase_cutoff_hz: float = Field(gt=0)
+    speed_sigma_s: float = Field(gt=0)
     gap_close_s: float = Field(ge=0)
-    bottom_band_deg: float = Field(gt=0)
-    bottom_band_s: float = Field(gt=0)
-    edge_peak_tolerance_deg: float
+    settle_s: float = Field(ge=0)
+    settle_fraction: float = Field(gt=0, lt=1)
+    max_settle_s: float = Field(gt=0)
+    lift_speed_floor: float = Field(ge=0)
+    edge_peak_tolerance_deg: float = Field(ge=0)
     min_rise_share: float = Field(ge=0, lt=1)
-    set_gap_s: float
+    set_gap_s: float = Field(gt=0)
+    break_s: float = Field(gt=0)
+    view_lock_s: float = Field(ge=0)
+
+
+class OcclusionConfig(_Frozen):
+    seen_visibility: float = Field(ge=0, le=1)
+    min_seen_share: float = Field(ge=0, le=1)
+    max_jitter_shins: float = Field(gt=0)
 
 
 class KneeConfig(_Frozen):
@@ -89,11 +98,13 @@ class TempoConfig(_Frozen):
 
 
 class AnalysisConfig(_Frozen):
+    grid: GridConfig
     filtering: FilteringConfig
     view: ViewConfig
     exercise: ExerciseConfig
-    sides: SidesConfig
+    legs: LegsConfig
     reps: RepsConfig
+    occlusion: OcclusionConfig
     tempo: TempoConfig
     knee: KneeConfig
 

@@ -1,0 +1,197 @@
+"""Reps found online: lockouts of the detection signal, with hysteresis.
+
+The detector reads one row at a time of the detection signal (the working hip angle, or
+from the front the hip's rise above the shoulders in degree-like units) already smoothed
+for speed, and keeps a handful of numbers, never the history:
+
+* a **lockout** is a high point that rose at least ``min_range`` above the bottom before it
+  and has since dropped ``min_range`` below itself (noise, tremor in the pause and small
+  shuffles never do both); the first lockout of a recording may have no bottom before it
+  (the set was filmed from the top);
+* a rep is **complete** once its lowering has settled: the falling speed has stayed under
+  ``speed_fraction`` of the lowering's peak speed for ``settle_rows`` rows, or the next lift
+  has begun (no rest at the bottom). ``max_settle_rows`` after the speed fell under
+  ``settle_fraction`` of its peak the rep is complete whatever the noise does.
+
+Phase events (lift, pause, lowering, rest) are reported as they happen for live coaching;
+the precise phase instants of a rep come from :mod:`thrustcoach.analysis.phases`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["Candidate", "DetectorEvent", "RepDetector"]
+
+Arr = NDArray[np.float64]
+Phase = Literal["lift", "pause", "lowering", "rest"]
+
+
+@dataclass
+class Candidate:
+    """A lockout whose lowering is under way (rows are absolute row numbers)."""
+
+    peak_row: int
+    peak_value: float
+    bottom_row: int | None  # None: the recording began above the bottom (started high)
+    bottom_value: float
+    low_row: int
+    low_value: float
+    lowering_speed: float = 0.0  # fastest fall so far (positive)
+    slow_rows: int = 0
+    settling_rows: int = 0
+
+
+@dataclass(frozen=True)
+class DetectorEvent:
+    kind: Literal["phase", "complete", "edge"]
+    row: int
+    phase: Phase | None = None
+    candidate: Candidate | None = None
+
+
+class RepDetector:
+    def __init__(
+        self,
+        *,
+        min_range: float,
+        rate_hz: float,
+        speed_fraction: float,
+        settle_rows: int,
+        settle_fraction: float,
+        max_settle_rows: int,
+        lift_speed_floor: float,
+    ) -> None:
+        self.min_range = min_range
+        self.rate_hz = rate_hz
+        self.speed_fraction = speed_fraction
+        self.settle_rows = settle_rows
+        self.settle_fraction = settle_fraction
+        self.max_settle_rows = max_settle_rows
+        self.lift_speed_floor = lift_speed_floor
+        self.reset()
+
+    def reset(self) -> None:
+        """Start a new segment (first rows, or after the lifter was out of view)."""
+        self.seg_start: int | None = None
+        self.lo_row = self.hi_row = -1
+        self.lo_val = math.inf
+        self.hi_val = -math.inf
+        self.cand: Candidate | None = None
+        self.reps_in_segment = 0
+        self._prev: tuple[int, float] | None = None
+        self._prev2: tuple[int, float] | None = None
+        self.phase: Phase = "rest"
+        self._lift_speed = 0.0  # peak speed of the current lift
+
+    def push(self, rows: NDArray[np.int64], values: Arr) -> list[DetectorEvent]:
+        events: list[DetectorEvent] = []
+        for r, x in zip(rows.tolist(), values.tolist(), strict=True):
+            if not math.isfinite(x):
+                continue
+            if self.seg_start is None:
+                self.seg_start = r
+            speed = self._speed(r, x)
+            self._step(r, x, speed, events)
+        return events
+
+    def _speed(self, r: int, x: float) -> float:
+        prev2 = self._prev2
+        self._prev2, self._prev = self._prev, (r, x)
+        if prev2 is None or r == prev2[0]:
+            return 0.0
+        return (x - prev2[1]) * self.rate_hz / (r - prev2[0])
+
+    def _phase(self, r: int, phase: Phase, events: list[DetectorEvent]) -> None:
+        if phase != self.phase:
+            self.phase = phase
+            events.append(DetectorEvent("phase", r, phase=phase))
+
+    def _step(self, r: int, x: float, speed: float, events: list[DetectorEvent]) -> None:
+        cand = self.cand
+        if cand is not None:
+            self._lowering(r, x, speed, cand, events)
+            return
+        if x < self.lo_val:
+            self.lo_row, self.lo_val = r, x
+            self.hi_row, self.hi_val = r, x
+        if x > self.hi_val:
+            self.hi_row, self.hi_val = r, x
+        floor = max(self.lift_speed_floor, self.speed_fraction * self._lift_speed)
+        if speed > floor:
+            self._lift_speed = max(self._lift_speed, speed)
+            self._phase(r, "lift", events)
+        elif self.phase == "lift" and speed < self.speed_fraction * self._lift_speed:
+            self._phase(r, "pause", events)
+        if self.hi_val - x < self.min_range:
+            return
+        rose = self.hi_val - self.lo_val >= self.min_range
+        started_high = self.reps_in_segment == 0 and self.lo_row == self.seg_start
+        if rose or started_high:
+            self.cand = Candidate(
+                peak_row=self.hi_row,
+                peak_value=self.hi_val,
+                bottom_row=self.lo_row if rose else None,
+                bottom_value=self.lo_val,
+                low_row=r,
+                low_value=x,
+                lowering_speed=max(-speed, 0.0),
+            )
+            self._phase(r, "lowering", events)
+        else:  # a small bump, then a drop: nothing to count; look again from here
+            self.lo_row = self.hi_row = r
+            self.lo_val = self.hi_val = x
+
+    def _lowering(
+        self, r: int, x: float, speed: float, cand: Candidate, events: list[DetectorEvent]
+    ) -> None:
+        if x < cand.low_value:
+            cand.low_row, cand.low_value = r, x
+        cand.lowering_speed = max(cand.lowering_speed, -speed)
+        rebound = x - cand.low_value >= 0.5 * self.min_range
+        if -speed < self.speed_fraction * cand.lowering_speed:
+            cand.slow_rows += 1
+        else:
+            cand.slow_rows = 0
+        if -speed < self.settle_fraction * cand.lowering_speed:
+            cand.settling_rows += 1
+        done = (
+            rebound
+            or cand.slow_rows >= self.settle_rows
+            or cand.settling_rows >= self.max_settle_rows
+        )
+        if not done:
+            return
+        events.append(DetectorEvent("complete", r, candidate=cand))
+        self._phase(r, "rest", events)
+        self.cand = None
+        self.reps_in_segment += 1
+        self.lo_row, self.lo_val = cand.low_row, cand.low_value
+        self.hi_row, self.hi_val = (r, x) if rebound else (cand.low_row, cand.low_value)
+        self._lift_speed = 0.0
+        if rebound and speed > 0:
+            self._phase(r, "lift", events)
+
+    def finish(self, last_row: int) -> list[DetectorEvent]:
+        """End of the recording (or of a segment): a lowering under way completes as cut;
+        a lockout that rose but had no time to drop is offered as an edge candidate."""
+        events: list[DetectorEvent] = []
+        if self.cand is not None:
+            events.append(DetectorEvent("complete", last_row, candidate=self.cand))
+        elif self.seg_start is not None and self.hi_val - self.lo_val >= self.min_range:
+            cand = Candidate(
+                peak_row=self.hi_row,
+                peak_value=self.hi_val,
+                bottom_row=self.lo_row,
+                bottom_value=self.lo_val,
+                low_row=last_row,
+                low_value=self._prev[1] if self._prev else self.hi_val,
+            )
+            events.append(DetectorEvent("edge", last_row, candidate=cand))
+        self.reset()
+        return events

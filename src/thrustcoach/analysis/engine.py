@@ -1,0 +1,803 @@
+"""The analysis engine: landmark frames in, reps, phases, faults and events out.
+
+One engine, two feeds. Live coaching pushes one frame at a time and acts on the events;
+:func:`thrustcoach.analysis.analyze` pushes a whole recording at once and keeps the final
+result. Every stage is chunk-invariant (see :mod:`thrustcoach.analysis.online`), so both
+feeds give the same reps. Work per frame is constant and memory bounded: rows older than
+``[legs] history_s`` are dropped once no rep can need them (the plot curve is kept
+decimated).
+
+Stages, in order::
+
+    frames -> swap correction -> uniform grid -> smoothing -> context, stance, rep signal
+           -> speed smoothing -> rep detector -> per-rep phases, metrics, faults -> events
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from thrustcoach.analysis.config import AnalysisConfig, load_config
+from thrustcoach.analysis.context import FEATURES, BodyContext, read_context, row_features
+from thrustcoach.analysis.detect import Candidate, DetectorEvent, RepDetector
+from thrustcoach.analysis.events import EngineEvent, PhaseName
+from thrustcoach.analysis.faults import FaultContext, detect_faults
+from thrustcoach.analysis.legs import JOINTS, SIDES, StanceTracker, SwapCorrector, point_index
+from thrustcoach.analysis.metrics import METRIC_POINTS, rep_metrics
+from thrustcoach.analysis.online import CenteredSmoother, Reservoir, Resampler
+from thrustcoach.analysis.phases import PhaseTimes, angular_speed, time_phases
+from thrustcoach.analysis.result import AnalysisOptions, FaultFinding, RepResult
+from thrustcoach.analysis.signals import LegChoice, Signals, build_chains, hip_rise, signals_for
+from thrustcoach.analysis.angles import compute_angles
+from thrustcoach.errors import AnalysisError
+from thrustcoach.pose.landmarks import REQUIRED_LANDMARKS
+from thrustcoach.vocab import FaultCode, Side
+
+__all__ = ["Engine", "RepRecord"]
+
+Arr = NDArray[np.float64]
+K = len(SIDES) * len(JOINTS)
+_LEGS: tuple[LegChoice, ...] = ("left", "right", "both")
+
+
+@dataclass
+class RepRecord:
+    """A counted rep with what the final result may still revise."""
+
+    result: RepResult
+    phases: PhaseTimes
+    single: bool
+    side: Side
+    fallback_side: Side  # for a rep where both feet stayed put in a single-leg set
+    segment: int
+    peak_signal: float  # rep signal at the lockout (for the edge rules)
+    rise: float
+    metrics: dict[str, float | None]
+    hidden: tuple[str, ...] = ()
+    leg: str = "both"
+    bottom_level: float = math.nan
+
+
+@dataclass
+class _Rows:
+    """The recent grid rows (absolute row numbers from ``start``)."""
+
+    start: int = 0
+    t: Arr = field(default_factory=lambda: np.empty(0))
+    raw: Arr = field(default_factory=lambda: np.empty((0, K, 2)))
+    xy: Arr = field(default_factory=lambda: np.empty((0, K, 2)))
+    vis: Arr = field(default_factory=lambda: np.empty((0, K)))
+    gap: Arr = field(default_factory=lambda: np.empty(0))
+    signal: Arr = field(default_factory=lambda: np.empty(0))
+    since: Arr = field(default_factory=lambda: np.empty((0, 2)))
+
+    @property
+    def end(self) -> int:
+        return self.start + int(self.t.shape[0])
+
+    def append(self, t: Arr, raw: Arr, xy: Arr, vis: Arr, gap: Arr) -> None:
+        self.t = np.concatenate([self.t, t])
+        self.raw = np.concatenate([self.raw, raw])
+        self.xy = np.concatenate([self.xy, xy])
+        self.vis = np.concatenate([self.vis, vis])
+        self.gap = np.concatenate([self.gap, gap])
+        self.signal = np.concatenate([self.signal, np.full(t.shape[0], np.nan)])
+        self.since = np.concatenate([self.since, np.full((t.shape[0], 2), np.nan)])
+
+    def trim(self, keep_from: int) -> None:
+        cut = keep_from - self.start
+        if cut <= 0:
+            return
+        for name in ("t", "raw", "xy", "vis", "gap", "signal", "since"):
+            setattr(self, name, getattr(self, name)[cut:])
+        self.start = keep_from
+
+
+class Engine:
+    """Feed frames with :meth:`feed`; call :meth:`finish` at the end of the recording."""
+
+    def __init__(
+        self,
+        names: tuple[str, ...],
+        *,
+        options: AnalysisOptions | None = None,
+        cfg: AnalysisConfig | None = None,
+    ) -> None:
+        missing = [n for n in REQUIRED_LANDMARKS if n not in names]
+        if missing:
+            raise AnalysisError(
+                f"the landmarks lack {', '.join(missing)}",
+                hint="export shoulders, hips, knees and ankles of both sides",
+            )
+        self.opts = options or AnalysisOptions()
+        self.cfg = cfg or load_config()
+        c = self.cfg
+        self._sel = np.asarray(
+            [names.index(f"{s}_{j}") if f"{s}_{j}" in names else -1 for s in SIDES for j in JOINTS]
+        )
+        self.rate = c.grid.rate_hz
+        self._swaps = SwapCorrector(
+            max_swap_s=c.legs.max_swap_s,
+            ratio=c.legs.swap_ratio,
+            min_jump_shins=c.legs.swap_min_jump_shins,
+        )
+        self._grid = Resampler(n_channels=3 * K, rate_hz=self.rate, max_gap_s=c.filtering.max_gap_s)
+        self._smooth = CenteredSmoother(
+            n_channels=2 * K,
+            sigma_rows=c.filtering.position_sigma_s * self.rate,
+            min_weight=c.filtering.min_weight,
+        )
+        self._pending: list[tuple[Arr, Arr, Arr, Arr]] = []  # grid rows awaiting smoothing
+        self._pending_n = 0
+        self._rows = _Rows()
+        self._curve_t: list[float] = []
+        self._curve_hip: list[float] = []
+        self._curve_knee: list[float] = []
+        self._reservoir = Reservoir(
+            n_features=len(FEATURES), every=2, capacity=int(20 * 60 * self.rate / 2)
+        )
+        self._ctx: BodyContext | None = None
+        self._ctx_rows = -1
+        self._stance = StanceTracker(
+            radius_shins=c.legs.still_radius_shins,
+            excursion_s=c.legs.excursion_s,
+            history_s=c.legs.history_s,
+        )
+        self._kind: str | None = None  # rep signal: "angle" or "rise" (front view)
+        self._next_signal_row = 0  # first row whose rep signal is not computed yet
+        self._leg: LegChoice = "both"
+        self._offset = 0.0
+        self._last_by_leg: dict[str, float] = {}
+        self._det_smooth = CenteredSmoother(
+            n_channels=1, sigma_rows=c.reps.speed_sigma_s * self.rate, min_weight=0.5
+        )
+        self._det_row = 0  # absolute row of the next detector input
+        self._detector = RepDetector(
+            min_range=c.reps.min_range_deg,
+            rate_hz=self.rate,
+            speed_fraction=c.reps.speed_fraction,
+            settle_rows=max(int(round(c.reps.settle_s * self.rate)), 1),
+            settle_fraction=c.reps.settle_fraction,
+            max_settle_rows=max(int(round(c.reps.max_settle_s * self.rate)), 1),
+            lift_speed_floor=c.reps.lift_speed_floor,
+        )
+        self._segment = 0
+        self._seg_start_row = 0
+        self._missing_since: float | None = None
+        self.reps: list[RepRecord] = []
+        self._counts = {s.value: 0 for s in Side}
+        self._edge: Candidate | None = None
+        self._warned: set[str] = set()
+        self._set_open = False
+        self._latest_t = -math.inf
+        self.frames = 0
+        self.first_time_s: float | None = None
+        self.last_time_s: float | None = None
+        self.phase: PhaseName = "rest"
+
+    # --- input ---------------------------------------------------------------------
+    def feed(self, time_s: Arr, xyz: Arr, visibility: Arr) -> list[EngineEvent]:
+        """Add frames: times ``(n,)``, points ``(n, L, 2|3)`` and confidences ``(n, L)``
+        in the landmark order given at construction (NaN = not seen)."""
+        time_s = np.asarray(time_s, dtype=np.float64).reshape(-1)
+        if time_s.size == 0:
+            return []
+        xy = np.full((time_s.size, K, 2), np.nan)
+        vis = np.zeros((time_s.size, K))
+        have = self._sel >= 0
+        xy[:, have] = np.asarray(xyz, dtype=np.float64)[:, self._sel[have], :2]
+        vis[:, have] = np.nan_to_num(np.asarray(visibility, dtype=np.float64)[:, self._sel[have]])
+        xy[vis < self.cfg.filtering.min_visibility] = np.nan
+        self.frames += int(time_s.size)
+        if self.first_time_s is None:
+            self.first_time_s = float(time_s[0])
+        self.last_time_s = float(time_s[-1])
+        xy, _ = self._swaps.push(time_s, xy)
+        channels = np.concatenate([xy.reshape(time_s.size, 2 * K), vis], axis=1)
+        # Rows where nobody was seen carry no visibility: missing, not "seen at 0".
+        nobody = ~np.isfinite(xy).any(axis=(1, 2))
+        channels[nobody, 2 * K :] = np.nan
+        grid = self._grid.push(time_s, channels)
+        events = self._take_grid(*grid)
+        self._latest_t = max(self._latest_t, float(time_s[-1]))
+        return events
+
+    def feed_frame(self, time_s: float, xyz: Arr | None, visibility: Arr | None) -> list[EngineEvent]:
+        """One frame; ``xyz=None`` when nobody was found in it."""
+        n_lm = int(self._sel.max()) + 1
+        if xyz is None or visibility is None:
+            xyz = np.full((n_lm, 3), np.nan)
+            visibility = np.zeros(n_lm)
+        return self.feed(np.asarray([time_s]), np.asarray(xyz)[None], np.asarray(visibility)[None])
+
+    # --- grid and smoothing ------------------------------------------------------------
+    def _take_grid(self, t: Arr, values: Arr, gap: Arr) -> list[EngineEvent]:
+        if t.size == 0:
+            return []
+        raw = values[:, : 2 * K].reshape(-1, K, 2)
+        vis = np.nan_to_num(values[:, 2 * K :])
+        self._pending.append((t, raw, vis, gap))
+        smoothed = self._smooth.push(values[:, : 2 * K])
+        return self._take_smoothed(smoothed)
+
+    def _take_smoothed(self, smoothed: Arr) -> list[EngineEvent]:
+        m = smoothed.shape[0]
+        if m == 0:
+            return []
+        parts = []
+        need = m
+        while need > 0:
+            t, raw, vis, gap = self._pending[0]
+            take = min(need, t.shape[0])
+            parts.append((t[:take], raw[:take], vis[:take], gap[:take]))
+            if take == t.shape[0]:
+                self._pending.pop(0)
+            else:
+                self._pending[0] = (t[take:], raw[take:], vis[take:], gap[take:])
+            need -= take
+        t = np.concatenate([p[0] for p in parts])
+        raw = np.concatenate([p[1] for p in parts])
+        vis = np.concatenate([p[2] for p in parts])
+        gap = np.concatenate([p[3] for p in parts])
+        xy = smoothed.reshape(m, K, 2)
+        return self._process_rows(t, raw, xy, vis, gap)
+
+    # --- per row ---------------------------------------------------------------------
+    def _context(self, *, force: bool = False) -> BodyContext:
+        n = len(self._reservoir)
+        if force or self._ctx is None or n >= self._ctx_rows + 15:
+            self._ctx = read_context(self._reservoir.array(), view_cfg=self.cfg.view)
+            self._ctx_rows = n
+        return self._ctx
+
+    def _process_rows(self, t: Arr, raw: Arr, xy: Arr, vis: Arr, gap: Arr) -> list[EngineEvent]:
+        events: list[EngineEvent] = []
+        first_row = self._rows.end
+        self._rows.append(t, raw, xy, vis, gap)
+        feats = row_features(xy)
+        self._reservoir.push(feats)
+        ctx = self._context()
+        shin = ctx.shin_px if math.isfinite(ctx.shin_px) and ctx.shin_px > 1e-6 else 1.0
+        since = self._stance.push(t, xy, shin_px=shin)
+        self._rows.since[first_row - self._rows.start :] = since
+        events += self._breaks(t, xy)
+        if self._kind is None:
+            span = float(self._rows.t[-1] - self._rows.t[0]) if self._rows.t.size else 0.0
+            if span < self.cfg.reps.view_lock_s:
+                self._since_buffer = getattr(self, "_since_buffer", [])
+                self._since_buffer.append(since)
+                return events
+            self._lock_kind()
+        events += self._signal_rows(first_row, since)
+        return events
+
+    def _breaks(self, t: Arr, xy: Arr) -> list[EngineEvent]:
+        """The lifter out of view for longer than ``break_s``: close the current stretch."""
+        seen = np.isfinite(xy[:, [point_index(s, "hip") for s in SIDES]]).all(axis=(1, 2))
+        events: list[EngineEvent] = []
+        for ti, ok in zip(t.tolist(), seen.tolist(), strict=True):
+            if ok:
+                self._missing_since = None
+                continue
+            if self._missing_since is None:
+                self._missing_since = ti
+            elif ti - self._missing_since > self.cfg.reps.break_s and self._detector.seg_start is not None:
+                events += self._finish_segment(final=False)
+        return events
+
+    def _lock_kind(self) -> None:
+        ctx = self._context(force=True)
+        forced_front = False
+        self._kind = "rise" if (ctx.view.view == "front" or forced_front) else "angle"
+        buffered = getattr(self, "_since_buffer", [])
+        self._since_buffer = []
+        if buffered:
+            self._pre_since = np.concatenate(buffered)
+
+    def _signal_rows(self, first_row: int, since: Arr) -> list[EngineEvent]:
+        """Rep signal for rows from ``_next_signal_row`` to the newest."""
+        rows = self._rows
+        lo = self._next_signal_row
+        if lo >= rows.end:
+            return []
+        pre = getattr(self, "_pre_since", None)
+        if pre is not None and lo < first_row:
+            since = np.concatenate([pre, since])
+            self._pre_since = None
+        since = since[-(rows.end - lo) :]
+        xy = rows.xy[lo - rows.start :]
+        ctx = self._context()
+        values = self._rep_signal(xy, since, ctx)
+        rows.signal[lo - rows.start :] = values
+        self._next_signal_row = rows.end
+        for i, row in enumerate(range(lo, rows.end)):
+            if row % 1 == 0:
+                self._curve_t.append(float(rows.t[row - rows.start]))
+                self._curve_hip.append(float(values[i]))
+        smoothed = self._det_smooth.push(values[:, None])
+        return self._detect(smoothed[:, 0])
+
+    def _rep_signal(self, xy: Arr, since: Arr, ctx: BodyContext) -> Arr:
+        if self._kind == "rise":
+            return hip_rise(xy, shin_px=ctx.shin_px)
+        by_leg = {leg: compute_angles(build_chains(xy, leg))["hip"] for leg in _LEGS}
+        knees = {leg: compute_angles(build_chains(xy, leg))["knee"] for leg in _LEGS}
+        out = np.empty(xy.shape[0])
+        tie = self.cfg.legs.tie_s
+        for i in range(xy.shape[0]):
+            s_l, s_r = since[i]
+            if math.isfinite(s_l) and math.isfinite(s_r):
+                leg: LegChoice = "both" if abs(s_l - s_r) < tie else ("left" if s_l < s_r else "right")
+            elif math.isfinite(s_l):
+                leg = "left"
+            elif math.isfinite(s_r):
+                leg = "right"
+            else:
+                leg = self._leg
+            value = float(by_leg[leg][i])
+            if leg != self._leg and math.isfinite(value):
+                # Keep the rep signal continuous across a change of leg: only its motion
+                # matters to the detector.
+                old = self._last_by_leg.get(self._leg)
+                prev_here = float(by_leg[self._leg][i])
+                if old is not None and math.isfinite(prev_here):
+                    self._offset += prev_here - value
+                self._leg = leg
+            for name in _LEGS:
+                v = float(by_leg[name][i])
+                if math.isfinite(v):
+                    self._last_by_leg[name] = v
+            out[i] = value + self._offset
+            self._curve_knee.append(float(knees[leg][i]))
+        return out
+
+    # --- reps ------------------------------------------------------------------------
+    def _detect(self, values: Arr) -> list[EngineEvent]:
+        n = values.shape[0]
+        if n == 0:
+            return []
+        rows = np.arange(self._det_row, self._det_row + n, dtype=np.int64)
+        self._det_row += n
+        return self._on_detector(self._detector.push(rows, values))
+
+    def _on_detector(self, det_events: list[DetectorEvent], *, final: bool = False) -> list[EngineEvent]:
+        events: list[EngineEvent] = []
+        for ev in det_events:
+            if ev.kind == "phase" and ev.phase is not None:
+                events += self._phase_event(ev)
+            elif ev.kind == "complete" and ev.candidate is not None:
+                events += self._complete(ev.candidate, ev.row, final=final)
+            elif ev.kind == "edge" and ev.candidate is not None:
+                self._edge = ev.candidate
+                events += self._complete(ev.candidate, ev.row, final=True, edge=True)
+        return events
+
+    def _time(self, row: int) -> float:
+        rows = self._rows
+        i = int(np.clip(row - rows.start, 0, max(rows.t.shape[0] - 1, 0)))
+        return float(rows.t[i]) if rows.t.size else 0.0
+
+    def _phase_event(self, ev: DetectorEvent) -> list[EngineEvent]:
+        assert ev.phase is not None
+        self.phase = ev.phase
+        out: list[EngineEvent] = []
+        t = self._time(ev.row)
+        if ev.phase == "lift" and not self._set_open:
+            self._set_open = True
+            out.append(self._event("set_started", t, message="set started"))
+        messages = {"lift": "drive", "pause": "hold", "lowering": "lower", "rest": ""}
+        out.append(self._event("phase", t, phase=ev.phase, message=messages[ev.phase]))
+        return out
+
+    def _event(self, kind: str, time_s: float, **kw: object) -> EngineEvent:
+        known = self._time(self._rows.end - 1) if self._rows.t.size else time_s
+        return EngineEvent.model_validate(
+            {"kind": kind, "time_s": time_s, "known_at_s": known, "counts": dict(self._counts), **kw}
+        )
+
+    def _rep_side(self, t0: float, t1: float) -> tuple[LegChoice, Side, float]:
+        """The working leg of a rep: the foot planted through it (both: bilateral), and
+        since when it has been planted (the rep's data starts no earlier)."""
+        slack = self.cfg.legs.slack_s
+        since = [self._stance.planted_since(s, t0, t1, slack_s=slack) for s in range(2)]
+        if since[0] is not None and since[1] is not None:
+            # Both planted: bilateral, or a single-leg rep whose free foot stayed put.
+            return "both", Side.BOTH, max(since[0], since[1])
+        if since[0] is not None:
+            return "left", Side.LEFT, since[0]
+        if since[1] is not None:
+            return "right", Side.RIGHT, since[1]
+        # Neither stayed put (noise, a foot out of the picture): the steadier one.
+        rows = self._rows
+        lo = int(np.searchsorted(rows.t, t0))
+        hi = int(np.searchsorted(rows.t, t1))
+        spread = []
+        for s in SIDES:
+            pts = rows.xy[lo : hi + 1, point_index(s, "ankle")]
+            ok = np.isfinite(pts).all(axis=1)
+            spread.append(float(np.ptp(pts[ok], axis=0).max()) if ok.sum() > 2 else math.inf)
+        if spread[0] == spread[1]:
+            return "both", Side.BOTH, -math.inf
+        if spread[0] < spread[1]:
+            return "left", Side.LEFT, -math.inf
+        return "right", Side.RIGHT, -math.inf
+
+    def _fallback_side(self, t: float) -> Side:
+        s_l, s_r = self._stance_since_at(t)
+        if math.isfinite(s_l) and (not math.isfinite(s_r) or s_l <= s_r):
+            return Side.LEFT
+        if math.isfinite(s_r):
+            return Side.RIGHT
+        return Side.BOTH
+
+    def _stance_since_at(self, t: float) -> tuple[float, float]:
+        since = getattr(self, "_stance_since", None)
+        if since is None or since.size == 0:
+            return math.nan, math.nan
+        return float(since[-1, 0]), float(since[-1, 1])
+
+    def _complete(
+        self, cand: Candidate, row: int, *, final: bool, edge: bool = False
+    ) -> list[EngineEvent]:
+        rows = self._rows
+        cfg = self.cfg
+        ctx = self._context(force=True)
+        seg_start = max(self._seg_start_row, rows.start)
+        b0 = cand.bottom_row if cand.bottom_row is not None else seg_start
+        pad = int(round(1.0 * self.rate))
+        w0 = max(seg_start, b0 - pad, rows.start)
+        if self.reps and self.reps[-1].segment == self._segment:
+            w0 = max(w0, int(self._row_of(self.reps[-1].result.top_s)))
+        w1 = rows.end - 1
+        peak_t = self._time(cand.peak_row)
+        low_t = self._time(cand.low_row if not edge else row)
+        leg, side, planted = self._rep_side(peak_t - cfg.legs.before_peak_s, low_t)
+        # Nothing from before the working foot was planted (the other side's set, a switch).
+        w0 = max(w0, min(self._row_of(planted), cand.peak_row - 2))
+        b0 = max(b0, w0)
+        if w1 - w0 < 4:
+            return []
+        sl = slice(w0 - rows.start, w1 - rows.start + 1)
+        t = rows.t[sl]
+        xy = rows.xy[sl]
+        single = leg != "both"
+        view = ctx.view
+        sig = signals_for(
+            t,
+            xy,
+            leg,
+            stretch=view.stretch,
+            yaw_deg=view.yaw_deg,
+            feet_sign=view.feet_sign,
+            shin_px=ctx.shin_px,
+            hip_width_px=ctx.hip_width_px,
+        )
+        signal = sig.rise if self._kind == "rise" else sig.hip
+        guessed = _fill_nan(signal)
+        speed = angular_speed(guessed, rate_hz=self.rate, sigma_s=cfg.reps.speed_sigma_s)
+        ph = time_phases(
+            t,
+            guessed,
+            speed,
+            peak=cand.peak_row - w0,
+            bottom_before=b0 - w0,
+            bottom_after=min(row, w1) - w0,
+            speed_fraction=cfg.reps.speed_fraction,
+            close_rows=int(round(cfg.reps.gap_close_s * self.rate)),
+            at_recording_start=w0 == seg_start,
+            at_recording_end=final,
+        )
+        if not edge and not self._hips_rose(sig.rise, ph):
+            return []
+        rise = float(guessed[ph.peak] - min(guessed[ph.bottom_before], guessed[ph.bottom_after]))
+        bottom_level = float(guessed[ph.bottom_after if ph.lift_cut else ph.bottom_before])
+        if edge:
+            ph = _edge_phases(ph, t)
+        if not edge and not self._rise_ok(float(guessed[ph.peak]), leg):
+            return []
+        m = rep_metrics(
+            sig,
+            ph,
+            view=view,
+            single_leg=single,
+            knee_yaw_gain=cfg.knee.yaw_leak_bench if ctx.on_bench(cfg.exercise) else cfg.knee.yaw_leak_floor,
+            free_hip_smooth=_smooth_cols(sig.free_hip, self.rate, cfg.reps.speed_sigma_s),
+        )
+        hidden = self._hidden(w0, ph, leg, m, ctx)
+        m["bottom_turnaround_s"] = self._next_lift_gap(ph, t, sig.rise, cut=final)
+        events: list[EngineEvent] = []
+        if self.reps and self.reps[-1].segment == self._segment:
+            events += self._settle_previous(ph.start_s)
+        record = self._make_record(ph, m, single, side, hidden, rise, float(guessed[ph.peak]), partial_edge=edge)
+        record = replace(record, leg=leg, bottom_level=bottom_level)
+        self.reps.append(record)
+        self._counts[record.side.value] += 1
+        events += self._rep_events(record)
+        self._trim()
+        return events
+
+    def _row_of(self, t: float) -> int:
+        rows = self._rows
+        return rows.start + int(np.searchsorted(rows.t, t))
+
+    def _rise_ok(self, peak: float, leg: LegChoice) -> bool:
+        """A lockout must rise above the set's usual bottom by a share of its usual range:
+        a short lockout (the fault) does, shuffling the legs during a switch does not."""
+        recent = [r for r in self.reps[-6:] if r.segment == self._segment and r.leg == leg]
+        if len(recent) < 3:
+            return True
+        bottom = float(np.median([r.bottom_level for r in recent]))
+        rng = float(np.median([r.rise for r in recent]))
+        return peak - bottom >= self.cfg.reps.min_rise_share * rng
+
+    def _hidden(
+        self, w0: int, ph: PhaseTimes, leg: LegChoice, m: dict[str, float | None], ctx: BodyContext
+    ) -> tuple[str, ...]:
+        """Metrics whose landmarks were hidden or jumping during the rep: set to None."""
+        occ = self.cfg.occlusion
+        rows = self._rows
+        lo = self._row_of(ph.start_s) - rows.start
+        hi = self._row_of(ph.end_s) - rows.start
+        lo, hi = max(lo, w0 - rows.start), max(hi, lo + 1)
+        vis = rows.vis[lo : hi + 1]
+        raw = rows.raw[lo : hi + 1]
+        xy = rows.xy[lo : hi + 1]
+        work = leg if leg != "both" else "both"
+        free = {"left": "right", "right": "left", "both": "both"}[leg]
+        hidden_points: set[str] = set()
+        bad: list[str] = []
+        for metric, points in METRIC_POINTS.items():
+            if m.get(metric) is None:
+                continue
+            for which, joint in points:
+                sides = {"work": work, "free": free, "both": "both"}[which]
+                for s in SIDES if sides == "both" else (sides,):
+                    k = point_index(s, joint)
+                    seen = vis[:, k] >= occ.seen_visibility
+                    jitter = np.linalg.norm(raw[:, k] - xy[:, k], axis=-1)
+                    jitter = jitter[np.isfinite(jitter)]
+                    jumpy = jitter.size > 0 and float(np.median(jitter)) > occ.max_jitter_shins * ctx.shin_px
+                    if seen.mean() < occ.min_seen_share or jumpy:
+                        hidden_points.add(f"{s} {joint}")
+                        if metric not in bad:
+                            bad.append(metric)
+        for metric in bad:
+            m[metric] = None
+        self._hidden_points = sorted(hidden_points)
+        return tuple(bad)
+
+    def _hips_rose(self, rise: Arr, ph: PhaseTimes) -> bool:
+        """A rep raises the hips. (The hip angle alone can jump when a knee snaps straight
+        at the bottom of a lowering, with the hips still on the floor.)"""
+        need = self.cfg.reps.min_hip_rise_shins * float(np.degrees(1.0))
+        seg = _fill_nan(rise)
+        lo = seg[: max(ph.peak, 1)]
+        return bool(seg[ph.peak] - float(np.min(lo)) >= need) if lo.size else True
+
+    def _next_lift_gap(self, ph: PhaseTimes, t: Arr, rise: Arr, *, cut: bool) -> float | None:
+        """Rest at the bottom after this rep if the next lift already began within the rows
+        seen (provisional: the next rep's own start settles it). Read from the hips'
+        height, which a knee snapping straight at the bottom does not move."""
+        if ph.lowering_cut or cut:
+            return None
+        dt = 1.0 / self.rate
+        end_row = int(math.ceil((ph.end_s - float(t[0])) / dt))
+        speed = angular_speed(_fill_nan(rise), rate_hz=self.rate, sigma_s=self.cfg.reps.speed_sigma_s)
+        lift = speed[: max(ph.peak, 1)]
+        thr = self.cfg.reps.speed_fraction * max(float(np.max(lift)) if lift.size else 0.0, 1e-6)
+        after = np.flatnonzero(speed[end_row:] > thr)
+        if after.size:
+            i = end_row + int(after[0])
+            start = float(t[i - 1]) + dt * float(
+                np.clip((thr - speed[i - 1]) / max(speed[i] - speed[i - 1], 1e-9), 0, 1)
+            ) if i > 0 else float(t[i])
+            return max(start - ph.end_s, 0.0)
+        return None
+
+    def _settle_previous(self, next_start_s: float) -> list[EngineEvent]:
+        """The next lift began: the previous rep's rest at the bottom is now known."""
+        prev = self.reps[-1]
+        if prev.phases.lowering_cut:
+            return []
+        gap = max(next_start_s - prev.phases.end_s, 0.0)
+        m = dict(prev.metrics)
+        m["bottom_turnaround_s"] = gap
+        before = {f.code for f in prev.result.faults}
+        updated = self._with_faults(prev, m)
+        self.reps[-1] = updated
+        events = []
+        for f in updated.result.faults:
+            if f.code not in before:
+                events.append(
+                    self._event(
+                        "fault",
+                        prev.phases.end_s,
+                        side=prev.side,
+                        rep_index=prev.result.index,
+                        fault=f,
+                        message=f.cue or f.title,
+                    )
+                )
+        return events
+
+    def _fault_context(self, single: bool) -> FaultContext:
+        ctx = self._context()
+        opts = self.opts
+        forced = opts.exercise
+        from thrustcoach.vocab import Exercise
+
+        bench = (
+            forced in (Exercise.SINGLE_LEG_HIP_THRUST, Exercise.HIP_THRUST)
+            if forced is not None
+            else ctx.on_bench(self.cfg.exercise)
+        )
+        return FaultContext(
+            view=ctx.view.view,
+            on_bench=bench,
+            single_leg=single,
+            pause_s=opts.pause_s if opts.pause_s is not None else self.cfg.tempo.pause_s,
+            lowering_s=opts.lowering_s if opts.lowering_s is not None else self.cfg.tempo.lowering_s,
+        )
+
+    def _with_faults(self, rec: RepRecord, m: dict[str, float | None]) -> RepRecord:
+        faults = detect_faults(m, ctx=self._fault_context(rec.single))
+        clean = {k: (None if v is None else round(v, 3)) for k, v in m.items()}
+        result = rec.result.model_copy(update={**clean, "faults": faults})
+        return replace(rec, result=result, metrics=m)
+
+    def _make_record(
+        self,
+        ph: PhaseTimes,
+        m: dict[str, float | None],
+        single: bool,
+        side: Side,
+        hidden: tuple[str, ...],
+        rise: float,
+        peak_signal: float,
+        *,
+        partial_edge: bool,
+    ) -> RepRecord:
+        fallback = self._fallback_side(ph.top_s) if side is Side.BOTH else side
+        result = RepResult(
+            index=len(self.reps) + 1,
+            side=side,
+            start_s=round(ph.start_s, 3),
+            top_s=round(ph.top_s, 3),
+            pause_end_s=round(ph.pause_end_s, 3),
+            end_s=round(ph.end_s, 3),
+            concentric_s=None,
+            pause_s=None,
+            eccentric_s=None,
+            peak_hip_angle_deg=None,
+            bottom_hip_angle_deg=None,
+            range_of_motion_deg=None,
+            knee_angle_top_deg=None,
+            shin_angle_top_deg=None,
+            partial=ph.lift_cut or ph.lowering_cut or partial_edge,
+        )
+        rec = RepRecord(
+            result=result,
+            phases=ph,
+            single=single,
+            side=side,
+            fallback_side=fallback,
+            segment=self._segment,
+            peak_signal=peak_signal,
+            rise=rise,
+            metrics=m,
+            hidden=hidden,
+        )
+        return self._with_faults(rec, m)
+
+    def _rep_events(self, rec: RepRecord) -> list[EngineEvent]:
+        r = rec.result
+        out: list[EngineEvent] = []
+        prev = self.reps[-2] if len(self.reps) > 1 else None
+        if prev is None:
+            out.append(self._event("working_leg", r.start_s, side=rec.side, message=_leg_text(rec.side)))
+        elif prev.side is not rec.side:
+            out.append(
+                self._event("side_switch", r.start_s, side=rec.side, message=f"switch: {_leg_text(rec.side)}")
+            )
+        n = self._counts[rec.side.value]
+        label = "" if rec.side is Side.BOTH else f" {rec.side.value}"
+        out.append(self._event("rep", r.end_s, side=rec.side, rep=r, message=f"{n}{label}"))
+        for f in r.faults:
+            out.append(
+                self._event("fault", r.end_s, side=rec.side, rep_index=r.index, fault=f, message=f.cue or f.title)
+            )
+        if rec.hidden:
+            pts = ", ".join(getattr(self, "_hidden_points", [])) or "landmarks"
+            out.append(
+                self._event(
+                    "warning",
+                    r.end_s,
+                    rep_index=r.index,
+                    message=f"rep {r.index}: {pts} hidden or unsteady: "
+                    f"{', '.join(rec.hidden)} not judged",
+                )
+            )
+        return out
+
+    def _trim(self) -> None:
+        """Drop rows no rep can need any more (bounded memory, live)."""
+        keep_s = self.cfg.legs.history_s
+        rows = self._rows
+        if rows.t.size == 0:
+            return
+        horizon = float(rows.t[-1]) - keep_s
+        if self.reps:
+            horizon = min(horizon, self.reps[-1].phases.top_s - 2.0)
+        keep_from = rows.start + int(np.searchsorted(rows.t, horizon))
+        keep_from = min(keep_from, self._det_row - 1, self._next_signal_row)
+        rows.trim(max(keep_from, rows.start))
+
+    def _finish_segment(self, *, final: bool) -> list[EngineEvent]:
+        last = max(self._det_row - 1, 0)
+        events = self._on_detector(self._detector.finish(last), final=final)
+        self._segment += 1
+        self._seg_start_row = self._det_row
+        if self._set_open:
+            self._set_open = False
+            events.append(self._event("set_ended", self._time(last), message="set ended"))
+        return events
+
+    # --- the end ---------------------------------------------------------------------
+    def finish(self) -> list[EngineEvent]:
+        """Flush every stage at the end of the recording; returns the last events."""
+        events = self._take_grid(*self._grid.flush())
+        events += self._take_smoothed(self._smooth.flush())
+        if self._kind is None and self._rows.t.size:
+            self._lock_kind()
+            since = getattr(self, "_pre_since", None)
+            if since is not None:
+                self._pre_since = None
+                events += self._signal_rows(self._rows.start, since)
+        smoothed = self._det_smooth.flush()
+        events += self._detect(smoothed[:, 0]) if smoothed.size else []
+        events += self._finish_segment(final=True)
+        return events
+
+    @property
+    def context(self) -> BodyContext:
+        return self._context(force=True)
+
+    def curves(self) -> tuple[Arr, Arr, Arr]:
+        n = min(len(self._curve_t), len(self._curve_hip), len(self._curve_knee))
+        return (
+            np.asarray(self._curve_t[:n]),
+            np.asarray(self._curve_hip[:n]),
+            np.asarray(self._curve_knee[:n]),
+        )
+
+
+def _fill_nan(x: Arr) -> Arr:
+    ok = np.isfinite(x)
+    if ok.all() or not ok.any():
+        return np.nan_to_num(x)
+    idx = np.arange(x.shape[0])
+    return np.interp(idx, idx[ok], x[ok])
+
+
+def _smooth_cols(x: Arr, rate: float, sigma_s: float) -> Arr:
+    from scipy.ndimage import gaussian_filter1d
+
+    return np.asarray(gaussian_filter1d(_fill_nan(x), sigma_s * rate, mode="nearest"))
+
+
+def _edge_phases(ph: PhaseTimes, t: Arr) -> PhaseTimes:
+    """A lockout with no lowering before the recording ended: pause and lowering cut."""
+    from dataclasses import replace
+
+    return replace(ph, pause_end_s=float(t[-1]), end_s=float(t[-1]), lowering_cut=True)
+
+
+def _leg_text(side: Side) -> str:
+    return "both legs" if side is Side.BOTH else f"{side.value} leg"
+
+
+_ = (FaultCode, FaultFinding, Signals)

@@ -1,0 +1,225 @@
+"""Which leg is which, and which foot is planted.
+
+Pose tools swap the left and right labels of the legs now and then, and in a side view the
+far leg is noisy and often low in confidence. Two stages, both fed a chunk at a time:
+
+* :class:`SwapCorrector` undoes short label swaps on the recorded frames: when every leg
+  point jumps at once onto where the other leg just was, the labels swapped (a body does
+  not teleport); a swap that seems to last longer than ``max_swap_s`` is trusted as real.
+* :class:`StanceTracker` finds, per foot, the stretches of time in which its ankle, heel
+  and toe stay still. The working leg of a rep is the foot that stays planted through it
+  (both: a bilateral rep). A free leg, bent, extended or hovering near the floor at the
+  bottom, moves with the pelvis every rep, so it is never taken for the working leg
+  whatever its height in the image.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = [
+    "FOOT",
+    "JOINTS",
+    "LEG",
+    "SIDES",
+    "StanceTracker",
+    "SwapCorrector",
+    "point_index",
+]
+
+Arr = NDArray[np.float64]
+SIDES = ("left", "right")
+JOINTS = ("shoulder", "hip", "knee", "ankle", "heel", "foot_index")
+LEG = ("hip", "knee", "ankle", "heel", "foot_index")
+FOOT = ("ankle", "heel", "foot_index")
+
+
+def point_index(side: str, joint: str) -> int:
+    """Index of a point in the engine's ``(K=12, 2)`` layout (left joints, then right)."""
+    return SIDES.index(side) * len(JOINTS) + JOINTS.index(joint)
+
+
+_L_LEG = [point_index("left", j) for j in LEG]
+_R_LEG = [point_index("right", j) for j in LEG]
+_L_SHIN = (point_index("left", "knee"), point_index("left", "ankle"))
+_R_SHIN = (point_index("right", "knee"), point_index("right", "ankle"))
+
+
+def _ffill(rows: Arr, first: Arr) -> Arr:
+    """Forward-fill NaNs along axis 0, starting from ``first`` (the value before row 0)."""
+    stacked = np.concatenate([first[None], rows], axis=0)
+    flat = stacked.reshape(stacked.shape[0], -1)
+    ok = np.isfinite(flat)
+    idx = np.where(ok, np.arange(flat.shape[0])[:, None], 0)
+    np.maximum.accumulate(idx, axis=0, out=idx)
+    filled = flat[idx, np.arange(flat.shape[1])]
+    return filled.reshape(stacked.shape)
+
+
+class SwapCorrector:
+    """Undo short left/right label swaps of the legs on recorded frames ``(n, 12, 2)``."""
+
+    def __init__(self, *, max_swap_s: float, ratio: float, min_jump_shins: float) -> None:
+        self.max_swap_s = max_swap_s
+        self.ratio = ratio
+        self.min_jump_shins = min_jump_shins
+        self._last = np.full((len(SIDES) * len(JOINTS), 2), np.nan)
+        self._swapped = False
+        self._since = 0.0
+
+    def push(self, time_s: Arr, xy: Arr) -> tuple[Arr, NDArray[np.bool_]]:
+        n = xy.shape[0]
+        if n == 0:
+            return xy, np.zeros(0, dtype=bool)
+        filled = _ffill(xy, self._last)
+        prev, cur = filled[:-1], xy
+        self._last = filled[-1]
+        a, b = cur[:, _L_LEG], cur[:, _R_LEG]
+        pa, pb = prev[:, _L_LEG], prev[:, _R_LEG]
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # frames with nothing seen
+            same = np.nanmean(np.linalg.norm(a - pa, axis=-1) + np.linalg.norm(b - pb, axis=-1), 1)
+            cross = np.nanmean(
+                np.linalg.norm(a - pb, axis=-1) + np.linalg.norm(b - pa, axis=-1), axis=1
+            )
+            shin = np.nanmean(
+                np.stack(
+                    [
+                        np.linalg.norm(prev[:, i] - prev[:, j], axis=-1)
+                        for i, j in (_L_SHIN, _R_SHIN)
+                    ]
+                ),
+                axis=0,
+            )
+        toggles = np.flatnonzero(
+            np.isfinite(same)
+            & np.isfinite(cross)
+            & (cross < self.ratio * same)
+            & (same - cross > self.min_jump_shins * np.nan_to_num(shin, nan=np.inf))
+        )
+        swapped = np.zeros(n, dtype=bool)
+        state, since, i0 = self._swapped, self._since, 0
+        for i in [*toggles.tolist(), n]:
+            # Frames i0..i-1 keep the current state, unless it has lasted too long.
+            if state:
+                expire = since + self.max_swap_s
+                cut = i0 + int(np.searchsorted(time_s[i0:i], expire, side="right"))
+                swapped[i0:cut] = True
+                if cut < i:
+                    state = False
+            if i < n:
+                state = not state
+                since = float(time_s[i])
+                i0 = i
+        self._swapped, self._since = state, since
+        out = xy.copy()
+        rows = np.flatnonzero(swapped)
+        if rows.size:
+            out[np.ix_(rows, _L_LEG)] = xy[np.ix_(rows, _R_LEG)]
+            out[np.ix_(rows, _R_LEG)] = xy[np.ix_(rows, _L_LEG)]
+        return out, swapped
+
+
+@dataclass
+class _Foot:
+    anchor: Arr  # (3, 2) mean position of ankle, heel, toe during the current still stretch
+    count: NDArray[np.int64]  # rows averaged into each anchor point
+    since: float  # start of the current still stretch (NaN: moving)
+    out_since: float  # start of the current excursion (NaN: none)
+
+
+class StanceTracker:
+    """Still stretches of each foot on grid rows (smoothed, swap-corrected points).
+
+    A foot is still while every visible point of it (ankle, heel, toe) stays within
+    ``radius_shins`` of where it settled; an excursion shorter than ``excursion_s`` (noise,
+    an uncorrected label swap) does not end the stretch. Closed stretches are kept for
+    ``history_s`` so a finished rep can ask which foot stayed put through it.
+    """
+
+    def __init__(self, *, radius_shins: float, excursion_s: float, history_s: float) -> None:
+        self.radius_shins = radius_shins
+        self.excursion_s = excursion_s
+        self.history_s = history_s
+        self._feet = [
+            _Foot(np.full((3, 2), np.nan), np.zeros(3, np.int64), math.nan, math.nan)
+            for _ in SIDES
+        ]
+        self._closed: list[deque[tuple[float, float]]] = [deque() for _ in SIDES]
+
+    def push(self, time_s: Arr, xy: Arr, *, shin_px: float) -> Arr:
+        """Feed rows; returns ``(m, 2)``: per row and foot, since when it has been still
+        (NaN while it moves)."""
+        out = np.full((time_s.shape[0], 2), np.nan)
+        radius = self.radius_shins * shin_px
+        for s, side in enumerate(SIDES):
+            idx = [point_index(side, j) for j in FOOT]
+            foot, closed = self._feet[s], self._closed[s]
+            for r, t in enumerate(time_s.tolist()):
+                pts = xy[r, idx]
+                seen = np.isfinite(pts).all(axis=1)
+                if not seen.any():
+                    out[r, s] = foot.since
+                    continue
+                self._step(foot, closed, t, pts, seen, radius)
+                out[r, s] = foot.since
+            horizon = float(time_s[-1]) - self.history_s if time_s.size else -math.inf
+            while closed and closed[0][1] < horizon:
+                closed.popleft()
+        return out
+
+    def _step(
+        self,
+        foot: _Foot,
+        closed: deque[tuple[float, float]],
+        t: float,
+        pts: Arr,
+        seen: NDArray[np.bool_],
+        radius: float,
+    ) -> None:
+        if math.isnan(foot.since):
+            self._settle(foot, t, pts, seen)
+            return
+        known = seen & (foot.count > 0)
+        dist = np.linalg.norm(pts[known] - foot.anchor[known], axis=1)
+        if dist.size and float(dist.max()) > radius:
+            if math.isnan(foot.out_since):
+                foot.out_since = t
+            elif t - foot.out_since > self.excursion_s:
+                closed.append((foot.since, foot.out_since))
+                self._settle(foot, t, pts, seen)
+            return
+        foot.out_since = math.nan
+        for k in np.flatnonzero(seen).tolist():  # running mean: settles on the true spot
+            foot.count[k] += 1
+            if foot.count[k] == 1:
+                foot.anchor[k] = pts[k]
+            else:
+                foot.anchor[k] += (pts[k] - foot.anchor[k]) / foot.count[k]
+
+    @staticmethod
+    def _settle(foot: _Foot, t: float, pts: Arr, seen: NDArray[np.bool_]) -> None:
+        foot.anchor = np.where(seen[:, None], pts, np.nan)
+        foot.count = seen.astype(np.int64)
+        foot.since = t
+        foot.out_since = math.nan
+
+    def planted_since(self, side: int, t0: float, t1: float, *, slack_s: float) -> float | None:
+        """When the still stretch that covers ``t0``..``t1`` (give or take ``slack_s``)
+        began, or None if this foot moved in between."""
+        foot = self._feet[side]
+        spans = list(self._closed[side])
+        if not math.isnan(foot.since):
+            # An excursion not yet confirmed may still be noise: the stretch goes on.
+            confirmed = not math.isnan(foot.out_since) and t1 - foot.out_since > self.excursion_s
+            spans.append((foot.since, foot.out_since if confirmed else math.inf))
+        for a, b in spans:
+            if a <= t0 + slack_s and b >= t1 - slack_s:
+                return a
+        return None
