@@ -66,6 +66,7 @@ class RepDetector:
         settle_fraction: float,
         max_settle_rows: int,
         lift_speed_floor: float,
+        split_dip: float,
     ) -> None:
         self.min_range = min_range
         self.rate_hz = rate_hz
@@ -74,6 +75,7 @@ class RepDetector:
         self.settle_fraction = settle_fraction
         self.max_settle_rows = max_settle_rows
         self.lift_speed_floor = lift_speed_floor
+        self.split_dip = split_dip
         self.reset()
 
     def reset(self) -> None:
@@ -83,6 +85,8 @@ class RepDetector:
         self.lo_val = math.inf
         self.hi_val = -math.inf
         self.cand: Candidate | None = None
+        self.dip_row, self.dip_val = -1, math.inf  # lowest point since the high point
+        self.shelf: Candidate | None = None  # a held lockout, a sag, then another lift?
         self.reps_in_segment = 0
         self._prev: tuple[int, float] | None = None
         self._prev2: tuple[int, float] | None = None
@@ -120,8 +124,31 @@ class RepDetector:
         if x < self.lo_val:
             self.lo_row, self.lo_val = r, x
             self.hi_row, self.hi_val = r, x
+            self.dip_row, self.dip_val = r, x
+            self.shelf = None
         if x > self.hi_val:
+            sagged = self.hi_val - self.dip_val >= self.split_dip
+            if sagged and self.shelf is None and self.hi_val - self.lo_val >= self.min_range:
+                self.shelf = Candidate(
+                    peak_row=self.hi_row,
+                    peak_value=self.hi_val,
+                    bottom_row=self.lo_row,
+                    bottom_value=self.lo_val,
+                    low_row=self.dip_row,
+                    low_value=self.dip_val,
+                )
             self.hi_row, self.hi_val = r, x
+            self.dip_row, self.dip_val = r, x
+        elif x < self.dip_val:
+            self.dip_row, self.dip_val = r, x
+        shelf = self.shelf
+        if shelf is not None and x - shelf.low_value >= self.min_range:
+            # The first lockout's lowering stopped almost at once and a new lift began
+            # from there: that was a rep of its own.
+            events.append(DetectorEvent("complete", r, candidate=shelf))
+            self.reps_in_segment += 1
+            self.lo_row, self.lo_val = shelf.low_row, shelf.low_value
+            self.shelf = None
         floor = max(self.lift_speed_floor, self.speed_fraction * self._lift_speed)
         if speed > floor:
             self._lift_speed = max(self._lift_speed, speed)
@@ -133,6 +160,7 @@ class RepDetector:
         rose = self.hi_val - self.lo_val >= self.min_range
         started_high = self.reps_in_segment == 0 and self.lo_row == self.seg_start
         if rose or started_high:
+            self.shelf = None
             self.cand = Candidate(
                 peak_row=self.hi_row,
                 peak_value=self.hi_val,
@@ -144,8 +172,9 @@ class RepDetector:
             )
             self._phase(r, "lowering", events)
         else:  # a small bump, then a drop: nothing to count; look again from here
-            self.lo_row = self.hi_row = r
-            self.lo_val = self.hi_val = x
+            self.lo_row = self.hi_row = self.dip_row = r
+            self.lo_val = self.hi_val = self.dip_val = x
+            self.shelf = None
 
     def _lowering(
         self, r: int, x: float, speed: float, cand: Candidate, events: list[DetectorEvent]
@@ -173,6 +202,8 @@ class RepDetector:
         self.reps_in_segment += 1
         self.lo_row, self.lo_val = cand.low_row, cand.low_value
         self.hi_row, self.hi_val = (r, x) if rebound else (cand.low_row, cand.low_value)
+        self.dip_row, self.dip_val = self.hi_row, self.hi_val
+        self.shelf = None
         self._lift_speed = 0.0
         if rebound and speed > 0:
             self._phase(r, "lift", events)

@@ -29,7 +29,7 @@ from thrustcoach.analysis.faults import FaultContext, detect_faults
 from thrustcoach.analysis.legs import JOINTS, SIDES, StanceTracker, SwapCorrector, point_index
 from thrustcoach.analysis.metrics import METRIC_POINTS, rep_metrics
 from thrustcoach.analysis.online import CenteredSmoother, Reservoir, Resampler
-from thrustcoach.analysis.phases import PhaseTimes, angular_speed, time_phases
+from thrustcoach.analysis.phases import PhaseTimes, angular_speed, phase_speed, time_phases
 from thrustcoach.analysis.result import AnalysisOptions, FaultFinding, RepResult
 from thrustcoach.analysis.signals import LegChoice, Signals, build_chains, hip_rise, signals_for
 from thrustcoach.analysis.angles import compute_angles
@@ -164,6 +164,7 @@ class Engine:
             settle_fraction=c.reps.settle_fraction,
             max_settle_rows=max(int(round(c.reps.max_settle_s * self.rate)), 1),
             lift_speed_floor=c.reps.lift_speed_floor,
+            split_dip=c.reps.split_dip_deg,
         )
         self._segment = 0
         self._seg_start_row = 0
@@ -478,16 +479,20 @@ class Engine:
         )
         signal = sig.rise if self._kind == "rise" else sig.hip
         guessed = _fill_nan(signal)
-        speed = angular_speed(guessed, rate_hz=self.rate, sigma_s=cfg.reps.speed_sigma_s)
+        speeds = [
+            phase_speed(guessed, rate_hz=self.rate, window_s=w, polyorder=cfg.reps.fit_polyorder)
+            for w in cfg.reps.fit_windows_s
+        ]
         ph = time_phases(
             t,
             guessed,
-            speed,
+            speeds,
             peak=cand.peak_row - w0,
             bottom_before=b0 - w0,
             bottom_after=min(row, w1) - w0,
             speed_fraction=cfg.reps.speed_fraction,
             close_rows=int(round(cfg.reps.gap_close_s * self.rate)),
+            noise_factor=cfg.reps.noise_factor,
             at_recording_start=w0 == seg_start,
             at_recording_end=final,
         )

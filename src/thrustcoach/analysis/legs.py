@@ -45,8 +45,6 @@ def point_index(side: str, joint: str) -> int:
     return SIDES.index(side) * len(JOINTS) + JOINTS.index(joint)
 
 
-_L_LEG = [point_index("left", j) for j in LEG]
-_R_LEG = [point_index("right", j) for j in LEG]
 _L_SHIN = (point_index("left", "knee"), point_index("left", "ankle"))
 _R_SHIN = (point_index("right", "knee"), point_index("right", "ankle"))
 
@@ -62,32 +60,42 @@ def _ffill(rows: Arr, first: Arr) -> Arr:
     return filled.reshape(stacked.shape)
 
 
+class _SwapGroup:
+    """Label-swap state of one group of leg points (both sides)."""
+
+    def __init__(self, joints: tuple[str, ...]) -> None:
+        self.left = [point_index("left", j) for j in joints]
+        self.right = [point_index("right", j) for j in joints]
+        self.swapped = False
+        self.since = 0.0
+
+
 class SwapCorrector:
-    """Undo short left/right label swaps of the legs on recorded frames ``(n, 12, 2)``."""
+    """Undo short left/right label swaps on recorded frames ``(n, 12, 2)``.
+
+    The hips and the lower legs are judged apart: pose tools swap a knee and foot without
+    the hip (or the hips alone), and a swapped reading of the whole leg would then move the
+    hips that were right.
+    """
+
+    GROUPS: tuple[tuple[str, ...], ...] = (("hip",), ("knee", "ankle", "heel", "foot_index"))
 
     def __init__(self, *, max_swap_s: float, ratio: float, min_jump_shins: float) -> None:
         self.max_swap_s = max_swap_s
         self.ratio = ratio
         self.min_jump_shins = min_jump_shins
         self._last = np.full((len(SIDES) * len(JOINTS), 2), np.nan)
-        self._swapped = False
-        self._since = 0.0
+        self._groups = [_SwapGroup(g) for g in self.GROUPS]
 
     def push(self, time_s: Arr, xy: Arr) -> tuple[Arr, NDArray[np.bool_]]:
         n = xy.shape[0]
         if n == 0:
             return xy, np.zeros(0, dtype=bool)
         filled = _ffill(xy, self._last)
-        prev, cur = filled[:-1], xy
+        prev = filled[:-1]
         self._last = filled[-1]
-        a, b = cur[:, _L_LEG], cur[:, _R_LEG]
-        pa, pb = prev[:, _L_LEG], prev[:, _R_LEG]
-        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # frames with nothing seen
-            same = np.nanmean(np.linalg.norm(a - pa, axis=-1) + np.linalg.norm(b - pb, axis=-1), 1)
-            cross = np.nanmean(
-                np.linalg.norm(a - pb, axis=-1) + np.linalg.norm(b - pa, axis=-1), axis=1
-            )
             shin = np.nanmean(
                 np.stack(
                     [
@@ -97,6 +105,27 @@ class SwapCorrector:
                 ),
                 axis=0,
             )
+        out = xy.copy()
+        any_swap = np.zeros(n, dtype=bool)
+        for group in self._groups:
+            swapped = self._group(group, time_s, xy, prev, shin)
+            rows = np.flatnonzero(swapped)
+            if rows.size:
+                out[np.ix_(rows, group.left)] = xy[np.ix_(rows, group.right)]
+                out[np.ix_(rows, group.right)] = xy[np.ix_(rows, group.left)]
+            any_swap |= swapped
+        return out, any_swap
+
+    def _group(self, g: _SwapGroup, time_s: Arr, cur: Arr, prev: Arr, shin: Arr) -> NDArray[np.bool_]:
+        n = cur.shape[0]
+        a, b = cur[:, g.left], cur[:, g.right]
+        pa, pb = prev[:, g.left], prev[:, g.right]
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            same = np.nanmean(np.linalg.norm(a - pa, axis=-1) + np.linalg.norm(b - pb, axis=-1), 1)
+            cross = np.nanmean(
+                np.linalg.norm(a - pb, axis=-1) + np.linalg.norm(b - pa, axis=-1), axis=1
+            )
         toggles = np.flatnonzero(
             np.isfinite(same)
             & np.isfinite(cross)
@@ -104,7 +133,7 @@ class SwapCorrector:
             & (same - cross > self.min_jump_shins * np.nan_to_num(shin, nan=np.inf))
         )
         swapped = np.zeros(n, dtype=bool)
-        state, since, i0 = self._swapped, self._since, 0
+        state, since, i0 = g.swapped, g.since, 0
         for i in [*toggles.tolist(), n]:
             # Frames i0..i-1 keep the current state, unless it has lasted too long.
             if state:
@@ -117,13 +146,8 @@ class SwapCorrector:
                 state = not state
                 since = float(time_s[i])
                 i0 = i
-        self._swapped, self._since = state, since
-        out = xy.copy()
-        rows = np.flatnonzero(swapped)
-        if rows.size:
-            out[np.ix_(rows, _L_LEG)] = xy[np.ix_(rows, _R_LEG)]
-            out[np.ix_(rows, _R_LEG)] = xy[np.ix_(rows, _L_LEG)]
-        return out, swapped
+        g.swapped, g.since = state, since
+        return swapped
 
 
 @dataclass

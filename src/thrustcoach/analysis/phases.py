@@ -9,9 +9,10 @@ phase's own peak angular speed:
 * the **pause** at the top runs from the end of the lift to the start of the lowering.
 
 Instants are interpolated between rows (the speed crosses the threshold between two grid
-samples). The speed is read from the hip angle smoothed once more (``speed_sigma_s``):
-pose jitter would otherwise poke through a 10 % threshold during a slow lowering. Dips of
-the speed shorter than ``gap_close_s`` inside a phase do not end it.
+samples). The speed comes from local polynomial (Savitzky-Golay) fits of the hip angle;
+each phase uses the shortest fit window whose noise, measured where the hips rest, stays
+well under its threshold, so pose jitter cannot poke through 10 % and end a slow lowering
+early, while a fast lift keeps its sharp edges.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from scipy.ndimage import gaussian_filter1d
+from scipy.signal import savgol_filter
 
-__all__ = ["PhaseTimes", "angular_speed", "time_phases"]
+__all__ = ["PhaseTimes", "angular_speed", "phase_speed", "time_phases"]
 
 Arr = NDArray[np.float64]
 
@@ -51,6 +53,22 @@ def angular_speed(angle: Arr, *, rate_hz: float, sigma_s: float) -> Arr:
         return np.zeros_like(angle)
     smooth = gaussian_filter1d(angle, sigma_s * rate_hz, mode="nearest")
     return np.asarray(np.gradient(smooth) * rate_hz, dtype=np.float64)
+
+
+def phase_speed(angle: Arr, *, rate_hz: float, window_s: float, polyorder: int) -> Arr:
+    """Speed (unit/s) from a Savitzky-Golay fit over ``window_s``: a local polynomial
+    keeps a phase's peak speed and the width of its speed profile, where a low-pass of the
+    same noise reduction would flatten the peak and spread the profile (longer phases)."""
+    n = angle.shape[0]
+    window = int(round(window_s * rate_hz)) | 1
+    if window >= n:
+        window = (n - 1) | 1 if n > 2 else 1
+        if window >= n:
+            window -= 2
+    if window <= polyorder + 1:
+        return np.asarray(np.gradient(angle) * rate_hz, dtype=np.float64) if n > 1 else angle * 0
+    fit = savgol_filter(angle, window, polyorder, deriv=1, mode="interp")
+    return np.asarray(fit * rate_hz, dtype=np.float64)
 
 
 def _crossing(v: Arr, i_below: int, i_above: int, thr: float) -> float:
@@ -86,21 +104,50 @@ def _edge(v: Arr, i_peak: int, thr: float, *, step: int, lo: int, hi: int, close
         i = k
 
 
+def _robust_sd(x: Arr) -> float:
+    x = x[np.isfinite(x)]
+    return float(1.4826 * np.median(np.abs(x - np.median(x)))) if x.size >= 5 else float("inf")
+
+
+def _pick_speed(
+    speeds: list[Arr],
+    flat: NDArray[np.bool_],
+    *,
+    lo: int,
+    hi: int,
+    positive: bool,
+    frac: float,
+    noise_factor: float,
+) -> Arr:
+    """The least smoothed speed whose noise (measured where the hips rest) stays well
+    under the phase's threshold: a fast lift keeps its sharp edges, a slow lowering of a
+    noisy recording is smoothed enough that jitter cannot end it early."""
+    for v in speeds:
+        seg = v[lo : hi + 1] if positive else -v[lo : hi + 1]
+        peak = float(np.max(seg)) if seg.size else 0.0
+        if noise_factor * _robust_sd(v[flat]) <= frac * peak:
+            return v
+    return speeds[-1]
+
+
 def time_phases(
     time_s: Arr,
     angle: Arr,
-    speed: Arr,
+    speeds: list[Arr],
     *,
     peak: int,
     bottom_before: int,
     bottom_after: int,
     speed_fraction: float,
     close_rows: int,
+    noise_factor: float,
     at_recording_start: bool,
     at_recording_end: bool,
 ) -> PhaseTimes:
     """Phase instants of the rep whose lockout is near row ``peak`` of the window, between
-    the bottoms near ``bottom_before`` and ``bottom_after`` (rows of ``angle``)."""
+    the bottoms near ``bottom_before`` and ``bottom_after`` (rows of ``angle``). ``speeds``
+    are the angle's speed under increasing smoothing; each phase uses the least smoothed
+    one its noise allows."""
     n = angle.shape[0]
     b0 = int(np.clip(bottom_before, 0, n - 1))
     b1 = int(np.clip(bottom_after, 0, n - 1))
@@ -112,13 +159,21 @@ def time_phases(
     def at(row: float) -> float:
         return float(time_s[0] + row * dt)
 
-    up = speed[b0 : p + 1]
-    i_up = b0 + int(np.argmax(up))
-    v_up = max(float(speed[i_up]), 1e-6)
+    calm = speeds[-1]
+    scale = max(float(np.max(np.abs(calm[b0 : b1 + 1]))), 1e-6)
+    flat = np.abs(calm) < 0.05 * scale
+    v_lift = _pick_speed(
+        speeds, flat, lo=b0, hi=p, positive=True, frac=speed_fraction, noise_factor=noise_factor
+    )
+    v_low = _pick_speed(
+        speeds, flat, lo=p, hi=b1, positive=False, frac=speed_fraction, noise_factor=noise_factor
+    )
+    i_up = b0 + int(np.argmax(v_lift[b0 : p + 1]))
+    v_up = max(float(v_lift[i_up]), 1e-6)
     thr_up = speed_fraction * v_up
-    start = _edge(speed, i_up, thr_up, step=-1, lo=b0, hi=p, close=close_rows)
-    top = _edge(speed, i_up, thr_up, step=+1, lo=b0, hi=p, close=close_rows)
-    neg = -speed
+    start = _edge(v_lift, i_up, thr_up, step=-1, lo=b0, hi=p, close=close_rows)
+    top = _edge(v_lift, i_up, thr_up, step=+1, lo=b0, hi=p, close=close_rows)
+    neg = -v_low
     i_dn = p + int(np.argmax(neg[p : b1 + 1]))
     v_dn = max(float(neg[i_dn]), 1e-6)
     thr_dn = speed_fraction * v_dn
