@@ -122,8 +122,18 @@ class AngleDef(_Frozen):
     signed: bool
 
 
+class Condition(_Frozen):
+    """A second metric a rule also needs: below ``below`` (a share of the prescribed tempo
+    when ``of_prescribed`` is set)."""
+
+    metric: str
+    below: float
+    of_prescribed: Literal["pause", "lowering"] | None = None
+
+
 class FaultRule(_Frozen):
-    """A rep has ``code`` when ``metric`` is below ``below`` or above ``above``."""
+    """A rep has ``code`` when ``metric`` is below ``below`` or above ``above`` (and, if
+    given, the ``when`` condition holds). Several rules may name the same code."""
 
     code: FaultCode
     metric: str
@@ -135,6 +145,7 @@ class FaultRule(_Frozen):
     views: tuple[View, ...]
     single_leg_only: bool = False
     unless: tuple[FaultCode, ...] = ()  # skipped when the rep already has one of these
+    when: Condition | None = None
 
 
 def _load(name: str) -> dict[str, Any]:

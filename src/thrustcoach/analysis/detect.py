@@ -45,6 +45,7 @@ class Candidate:
     lowering_speed: float = 0.0  # fastest fall so far (positive)
     slow_rows: int = 0
     settling_rows: int = 0
+    split: bool = False  # its lowering ended at low_row, where the next lift began
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ class RepDetector:
                     bottom_value=self.lo_val,
                     low_row=self.dip_row,
                     low_value=self.dip_val,
+                    split=True,
                 )
             self.hi_row, self.hi_val = r, x
             self.dip_row, self.dip_val = r, x

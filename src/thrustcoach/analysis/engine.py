@@ -29,7 +29,13 @@ from thrustcoach.analysis.faults import FaultContext, detect_faults
 from thrustcoach.analysis.legs import JOINTS, SIDES, StanceTracker, SwapCorrector, point_index
 from thrustcoach.analysis.metrics import METRIC_POINTS, rep_metrics
 from thrustcoach.analysis.online import CenteredSmoother, Reservoir, Resampler
-from thrustcoach.analysis.phases import PhaseTimes, angular_speed, phase_speed, time_phases
+from thrustcoach.analysis.phases import (
+    PhaseTimes,
+    angular_speed,
+    braking_s,
+    phase_speed,
+    time_phases,
+)
 from thrustcoach.analysis.result import AnalysisOptions, FaultFinding, RepResult
 from thrustcoach.analysis.signals import LegChoice, Signals, build_chains, hip_rise, signals_for
 from thrustcoach.analysis.angles import compute_angles
@@ -60,6 +66,7 @@ class RepRecord:
     hidden: tuple[str, ...] = ()
     leg: str = "both"
     bottom_level: float = math.nan
+    provisional: bool = False  # the rest at the bottom was read ahead, not from a next rep
 
 
 @dataclass
@@ -489,7 +496,7 @@ class Engine:
             speeds,
             peak=cand.peak_row - w0,
             bottom_before=b0 - w0,
-            bottom_after=min(row, w1) - w0,
+            bottom_after=min(cand.low_row if cand.split else row, w1) - w0,
             speed_fraction=cfg.reps.speed_fraction,
             close_rows=int(round(cfg.reps.gap_close_s * self.rate)),
             noise_factor=cfg.reps.noise_factor,
@@ -514,11 +521,13 @@ class Engine:
         )
         hidden = self._hidden(w0, ph, leg, m, ctx)
         m["bottom_turnaround_s"] = self._next_lift_gap(ph, t, sig.rise, cut=final)
+        provisional = m["bottom_turnaround_s"] is not None
+        m["braking_s"] = self._braking(ph, guessed)
         events: list[EngineEvent] = []
         if self.reps and self.reps[-1].segment == self._segment:
             events += self._settle_previous(ph.start_s)
         record = self._make_record(ph, m, single, side, hidden, rise, float(guessed[ph.peak]), partial_edge=edge)
-        record = replace(record, leg=leg, bottom_level=bottom_level)
+        record = replace(record, leg=leg, bottom_level=bottom_level, provisional=provisional)
         self.reps.append(record)
         self._counts[record.side.value] += 1
         events += self._rep_events(record)
@@ -575,6 +584,19 @@ class Engine:
         self._hidden_points = sorted(hidden_points)
         return tuple(bad)
 
+    def _braking(self, ph: PhaseTimes, signal: Arr) -> float | None:
+        """How the hips arrive at the bottom: see :func:`phases.braking_s` (the shortest
+        speed fit: the least blur of an instant stop)."""
+        if ph.lowering_cut or ph.bottom_after - ph.peak < 3:
+            return None
+        cfg = self.cfg.reps
+        speed = phase_speed(
+            signal, rate_hz=self.rate, window_s=cfg.fit_windows_s[0], polyorder=cfg.fit_polyorder
+        )
+        return braking_s(
+            speed, lo=ph.peak, hi=ph.bottom_after, rate_hz=self.rate, speed_fraction=cfg.speed_fraction
+        )
+
     def _hips_rose(self, rise: Arr, ph: PhaseTimes) -> bool:
         """A rep raises the hips. (The hip angle alone can jump when a knee snaps straight
         at the bottom of a lowering, with the hips still on the floor.)"""
@@ -612,7 +634,7 @@ class Engine:
         m = dict(prev.metrics)
         m["bottom_turnaround_s"] = gap
         before = {f.code for f in prev.result.faults}
-        updated = self._with_faults(prev, m)
+        updated = replace(self._with_faults(prev, m), provisional=False)
         self.reps[-1] = updated
         events = []
         for f in updated.result.faults:
@@ -744,6 +766,12 @@ class Engine:
     def _finish_segment(self, *, final: bool) -> list[EngineEvent]:
         last = max(self._det_row - 1, 0)
         events = self._on_detector(self._detector.finish(last), final=final)
+        if self.reps and self.reps[-1].segment == self._segment and self.reps[-1].provisional:
+            # No lift followed after all: the rest read ahead was something else.
+            rec = self.reps[-1]
+            m = dict(rec.metrics)
+            m["bottom_turnaround_s"] = None
+            self.reps[-1] = replace(self._with_faults(rec, m), provisional=False)
         self._segment += 1
         self._seg_start_row = self._det_row
         if self._set_open:

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from functools import lru_cache
 
-from thrustcoach.analysis.config import FaultRule, load_fault_rules
+from thrustcoach.analysis.config import Condition, FaultRule, load_fault_rules
 from thrustcoach.analysis.result import FaultFinding
 from thrustcoach.errors import ThrustCoachError
 from thrustcoach.vocab import FaultCode
@@ -53,6 +53,12 @@ def _threshold(rule: FaultRule, ctx: FaultContext) -> tuple[float | None, float 
     return below, above
 
 
+def _holds(cond: Condition, metrics: Mapping[str, float | None], ctx: FaultContext) -> bool:
+    value = metrics.get(cond.metric)
+    limit = cond.below * (ctx.prescribed[cond.of_prescribed] if cond.of_prescribed else 1.0)
+    return value is not None and value < limit
+
+
 def detect_faults(
     metrics: Mapping[str, float | None],
     *,
@@ -68,7 +74,9 @@ def detect_faults(
             or (rule.single_leg_only and not ctx.single_leg)
         ):
             continue
-        if any(f.code in rule.unless for f in found):
+        if any(f.code in rule.unless or f.code is rule.code for f in found):
+            continue
+        if rule.when is not None and not _holds(rule.when, metrics, ctx):
             continue
         below, above = _threshold(rule, ctx)
         hit = (below is not None and value < below, above is not None and value > above)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.ndimage import gaussian_filter1d
 
 from thrustcoach.analysis.context import ViewInfo
 from thrustcoach.analysis.phases import PhaseTimes
@@ -37,6 +38,14 @@ def _row(sig: Signals, t: float) -> int:
     return int(np.clip(round((t - float(sig.time_s[0])) / dt), 0, sig.time_s.shape[0] - 1))
 
 
+def _fill(x: Arr) -> Arr:
+    ok = np.isfinite(x)
+    if ok.all() or not ok.any():
+        return np.nan_to_num(x)
+    idx = np.arange(x.shape[0])
+    return np.asarray(np.interp(idx, idx[ok], x[ok]), dtype=np.float64)
+
+
 def _mean(x: Arr, lo: int, hi: int) -> float:
     return float(np.nanmean(x[lo : max(hi, lo) + 1]))
 
@@ -53,6 +62,7 @@ def rep_metrics(
     single_leg: bool,
     knee_yaw_gain: float,
     free_hip_smooth: Arr | None = None,
+    roll_sigma_rows: float = 3.0,
 ) -> dict[str, float | None]:
     sagittal = view.view != "front"
     across = view.view != "side"
@@ -77,13 +87,17 @@ def rep_metrics(
         "knee_angle_top_deg": _mean(sig.knee, top_lo, top_hi) if sagittal else None,
         "shin_angle_top_deg": _mean(sig.shin, top_lo, top_hi) if sagittal else None,
         "bottom_turnaround_s": None,
+        "braking_s": None,
         "pelvic_rotation_deg": None,
         "knee_cave_ratio": None,
         "free_leg_motion_deg": None,
     }
     if across:
-        roll = _mean(sig.pelvis_roll, top_lo, top_hi) - _mean(sig.pelvis_roll, b_lo, b_hi)
-        m["pelvic_rotation_deg"] = abs(roll)
+        # The free side drops as the hips rise and is caught (or not) at the top: the
+        # largest roll from the rest before the rep, through the lift and the hold.
+        roll = gaussian_filter1d(_fill(sig.pelvis_roll), roll_sigma_rows, mode="nearest")
+        base = float(np.median(roll[b_lo : max(b_hi, b_lo) + 1]))
+        m["pelvic_rotation_deg"] = float(np.max(np.abs(roll[start : top_hi + 1] - base)))
     if view.view == "front":
         # Each leg's drift from the rep's own bottom (stance width cancels), minus what a
         # camera turned off the midline makes the knee appear to drift by itself; the worse

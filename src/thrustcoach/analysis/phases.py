@@ -24,7 +24,13 @@ from numpy.typing import NDArray
 from scipy.ndimage import gaussian_filter1d
 from scipy.signal import savgol_filter
 
-__all__ = ["PhaseTimes", "angular_speed", "phase_speed", "time_phases"]
+__all__ = [
+    "PhaseTimes",
+    "angular_speed",
+    "braking_s",
+    "phase_speed",
+    "time_phases",
+]
 
 Arr = NDArray[np.float64]
 
@@ -128,6 +134,19 @@ def _pick_speed(
         if noise_factor * _robust_sd(v[flat]) <= frac * peak:
             return v
     return speeds[-1]
+
+
+def braking_s(speed: Arr, *, lo: int, hi: int, rate_hz: float, speed_fraction: float) -> float:
+    """How long a fall (``speed`` negative between rows ``lo`` and ``hi``) takes to brake:
+    from the last instant it moves at half its peak speed to the end of the phase (its
+    speed under ``speed_fraction`` of the peak). Controlled hips taper off; hips that drop
+    onto the floor stop at once."""
+    neg = -speed
+    i = lo + int(np.argmax(neg[lo : hi + 1]))
+    v = max(float(neg[i]), 1e-6)
+    end = _edge(neg, i, speed_fraction * v, step=+1, lo=lo, hi=hi, close=0)
+    half = _edge(neg, i, 0.5 * v, step=+1, lo=lo, hi=hi, close=0)
+    return (end - half) / rate_hz
 
 
 def time_phases(

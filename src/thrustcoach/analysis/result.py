@@ -67,7 +67,8 @@ class RepResult(_Frozen):
     pelvic_rotation_deg: float | None = None
     knee_cave_ratio: float | None = None
     free_leg_motion_deg: float | None = None
-    bottom_turnaround_s: float | None = None
+    bottom_turnaround_s: float | None = None  # rest at the bottom before the next lift
+    braking_s: float | None = None  # how long the hips take to stop at the bottom
     partial: bool = False
     faults: tuple[FaultFinding, ...] = ()
 
