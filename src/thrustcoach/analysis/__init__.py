@@ -1,16 +1,26 @@
-"""Motion analysis: from a landmark series to reps per leg, tempo, form metrics and faults.
+"""Motion analysis: from landmarks to reps per leg, tempo, form metrics and faults.
 
-Public API::
+One engine, two feeds. A recording at once::
 
     result = analyze(series, options=AnalysisOptions(pause_s=2))
     result.exercise, result.view, result.sets[0].reps[0].concentric_s
     result.to_json_dict()                    # the documented ``--json`` shape
     plot_analysis(result, path)              # hip and knee angle over time, reps and faults
+
+Or live, a frame at a time (the same stages; see :mod:`thrustcoach.analysis.engine`)::
+
+    engine = Engine(MEDIAPIPE_LANDMARKS, options=AnalysisOptions(pause_s=2))
+    for event in engine.feed_frame(t, xyz, visibility):   # xyz (33, 3) or None: nobody seen
+        print(event.kind, event.message)                    # rep, phase, fault, side_switch...
+    events = engine.finish()
+    result = final_result(engine, InputInfo(...))           # equals analyze() on the same frames
 """
 
 from __future__ import annotations
 
-from thrustcoach.analysis.pipeline import analyze
+from thrustcoach.analysis.engine import Engine
+from thrustcoach.analysis.events import EngineEvent
+from thrustcoach.analysis.pipeline import analyze, final_result
 from thrustcoach.analysis.plot import plot_analysis
 from thrustcoach.analysis.result import (
     AnalysisOptions,
@@ -26,6 +36,8 @@ from thrustcoach.analysis.result import (
 
 __all__ = [
     "AnalysisOptions",
+    "Engine",
+    "EngineEvent",
     "AnalysisResult",
     "Curves",
     "FaultFinding",
@@ -35,5 +47,6 @@ __all__ = [
     "SetResult",
     "Summary",
     "analyze",
+    "final_result",
     "plot_analysis",
 ]
