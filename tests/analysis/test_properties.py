@@ -7,8 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from thrustcoach.analysis import analyze
-from thrustcoach.analysis.config import load_config
-from thrustcoach.analysis.filters import FILTERS, smooth
+from thrustcoach.analysis.online import CenteredSmoother, Resampler
 from thrustcoach.pose.series import LandmarkSeries
 from thrustcoach.pose.synthetic import SyntheticSet, generate
 from thrustcoach.vocab import Side
@@ -57,21 +56,49 @@ def test_shifting_time_keeps_rep_counts(seed: int, offset: float) -> None:
 @settings(max_examples=30, deadline=None)
 @given(
     n=st.integers(1, 400),
-    rate=st.floats(10.0, 120.0),
-    kind=st.sampled_from(sorted(FILTERS)),
+    sigma=st.floats(0.3, 5.0),
     holes=st.floats(0.0, 0.5),
+    cut=st.integers(1, 50),
 )
-def test_filters_keep_length_and_holes_only_where_nothing_was_seen(
-    n: int, rate: float, kind: str, holes: float
+def test_smoother_keeps_length_and_gives_the_same_rows_however_the_input_is_split(
+    n: int, sigma: float, holes: float, cut: int
+) -> None:
+    """Live (a row at a time) and offline (all at once) feeds get the same numbers."""
+    rng = np.random.default_rng(n)
+    values = rng.normal(size=(n, 3))
+    values[rng.random(n) < holes, 0] = np.nan
+
+    def run(chunks: list[np.ndarray]) -> np.ndarray:
+        sm = CenteredSmoother(n_channels=3, sigma_rows=sigma)
+        return np.concatenate([*(sm.push(c) for c in chunks), sm.flush()])
+
+    whole = run([values])
+    pieces = run([values[i : i + cut] for i in range(0, n, cut)])
+    assert whole.shape == values.shape
+    np.testing.assert_allclose(whole, pieces, equal_nan=True, atol=1e-9)
+    assert np.isfinite(whole[:, 1:]).all()  # channels with data everywhere stay whole
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(2, 300), rate=st.floats(10.0, 60.0), cut=st.integers(1, 40))
+def test_resampler_gives_the_same_grid_however_the_frames_arrive(
+    n: int, rate: float, cut: int
 ) -> None:
     rng = np.random.default_rng(n)
-    values = rng.normal(size=(n, 3, 2))
-    values[rng.random(n) < holes, 0, :] = np.nan
-    cfg = load_config().filtering.model_copy(update={"type": kind})
-    out = smooth(values, rate_hz=rate, cfg=cfg)
-    assert out.shape == values.shape
-    seen = np.isfinite(values).any(axis=0)
-    assert np.isfinite(out[:, seen]).all()
+    t = np.cumsum(rng.uniform(0.01, 0.08, n))
+    v = np.stack([np.sin(t), np.cos(t)], axis=1)
+    v[rng.random(n) < 0.1, 1] = np.nan
+
+    def run(step: int) -> tuple[np.ndarray, np.ndarray]:
+        r = Resampler(n_channels=2, rate_hz=rate, max_gap_s=0.3)
+        parts = [r.push(t[i : i + step], v[i : i + step]) for i in range(0, n, step)]
+        parts.append(r.flush())
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+    g1, a = run(n)
+    g2, b = run(cut)
+    np.testing.assert_allclose(g1, g2)
+    np.testing.assert_allclose(a, b, equal_nan=True, atol=1e-9)
 
 
 @FAST

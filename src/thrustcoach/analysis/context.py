@@ -45,6 +45,7 @@ FEATURES = (
     "feet_dx",
     "hip_width",
     "ankle_gap",
+    "jump",
 )
 _F = {n: i for i, n in enumerate(FEATURES)}
 
@@ -57,8 +58,9 @@ def _dist(a: Arr, b: Arr) -> Arr:
     return np.asarray(np.linalg.norm(a - b, axis=-1))
 
 
-def row_features(xy: Arr) -> Arr:
-    """Per-row features ``(m, len(FEATURES))`` of smoothed points ``(m, 12, 2)``."""
+def row_features(xy: Arr, jump: Arr) -> Arr:
+    """Per-row features ``(m, len(FEATURES))`` of smoothed points ``(m, 12, 2)`` and the
+    recorded points' median move since the previous row (``jump``, pixels)."""
     sh_l, sh_r = _p(xy, "left", "shoulder"), _p(xy, "right", "shoulder")
     hip_l, hip_r = _p(xy, "left", "hip"), _p(xy, "right", "hip")
     kn_l, kn_r = _p(xy, "left", "knee"), _p(xy, "right", "knee")
@@ -82,6 +84,7 @@ def row_features(xy: Arr) -> Arr:
         "feet_dx": (an_l[:, 0] + an_r[:, 0]) / 2 - sh_mid[:, 0],
         "hip_width": np.abs(hip_l[:, 0] - hip_r[:, 0]),
         "ankle_gap": an_l[:, 1] - an_r[:, 1],
+        "jump": jump,
     }
     return np.stack([cols[n] for n in FEATURES], axis=1)
 
@@ -138,11 +141,13 @@ def _body_problem(arr: Arr) -> str | None:
     med = np.median(lengths, axis=0)
     if not (med > 1e-6 * max(float(np.max(np.abs(lengths))), 1e-12)).all() or med.min() <= 0:
         return "the points do not move apart: no body segments (a tracker stuck at one spot?)"
-    # A body's segments keep their length; foreshortening changes them by at most ~2x over
-    # a set. Random points scatter their "segments" over the whole picture.
-    spread = np.median(np.abs(lengths - med), axis=0) / med
-    if float(np.max(spread)) > 0.35:
-        return "segment lengths jump from frame to frame: these points are not one body"
+    # A body moves a few percent of a shin from one 1/30 s row to the next; random points
+    # land anywhere in the picture every frame.
+    jump = arr[:, _F["jump"]]
+    jump = jump[np.isfinite(jump)]
+    shin = float(max(med[1], med[2]))
+    if jump.size >= 5 and float(np.median(jump)) > 0.3 * shin:
+        return "the points jump across the picture from frame to frame: they are not one body"
     return None
 
 

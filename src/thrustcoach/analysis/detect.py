@@ -88,6 +88,11 @@ class RepDetector:
         self.cand: Candidate | None = None
         self.dip_row, self.dip_val = -1, math.inf  # lowest point since the high point
         self.shelf: Candidate | None = None  # a held lockout, a sag, then another lift?
+        # Until the first rep: the highest point since the segment began, and the lowest
+        # point before it (a recording that starts at the top has no bottom before it).
+        self.seg_hi_row, self.seg_hi_val = -1, -math.inf
+        self.seg_min = math.inf
+        self.seg_min_before_hi = math.inf
         self.reps_in_segment = 0
         self._prev: tuple[int, float] | None = None
         self._prev2: tuple[int, float] | None = None
@@ -122,6 +127,11 @@ class RepDetector:
         if cand is not None:
             self._lowering(r, x, speed, cand, events)
             return
+        if self.reps_in_segment == 0:
+            self.seg_min = min(self.seg_min, x)
+            if x > self.seg_hi_val:
+                self.seg_hi_row, self.seg_hi_val = r, x
+                self.seg_min_before_hi = self.seg_min
         if x < self.lo_val:
             self.lo_row, self.lo_val = r, x
             self.hi_row, self.hi_val = r, x
@@ -157,26 +167,45 @@ class RepDetector:
             self._phase(r, "lift", events)
         elif self.phase == "lift" and speed < self.speed_fraction * self._lift_speed:
             self._phase(r, "pause", events)
+        started_high = (
+            self.reps_in_segment == 0
+            and self.seg_hi_val - x >= self.min_range
+            and self.seg_hi_val - self.seg_min_before_hi < self.min_range
+        )
+        if started_high:
+            # The recording began at (or near) a lockout and the hips are coming down.
+            self._start_lowering(r, x, speed, self.seg_hi_row, self.seg_hi_val, None, events)
+            return
         if self.hi_val - x < self.min_range:
             return
-        rose = self.hi_val - self.lo_val >= self.min_range
-        started_high = self.reps_in_segment == 0 and self.lo_row == self.seg_start
-        if rose or started_high:
-            self.shelf = None
-            self.cand = Candidate(
-                peak_row=self.hi_row,
-                peak_value=self.hi_val,
-                bottom_row=self.lo_row if rose else None,
-                bottom_value=self.lo_val,
-                low_row=r,
-                low_value=x,
-                lowering_speed=max(-speed, 0.0),
-            )
-            self._phase(r, "lowering", events)
+        if self.hi_val - self.lo_val >= self.min_range:
+            self._start_lowering(r, x, speed, self.hi_row, self.hi_val, self.lo_row, events)
         else:  # a small bump, then a drop: nothing to count; look again from here
             self.lo_row = self.hi_row = self.dip_row = r
             self.lo_val = self.hi_val = self.dip_val = x
             self.shelf = None
+
+    def _start_lowering(
+        self,
+        r: int,
+        x: float,
+        speed: float,
+        peak_row: int,
+        peak_value: float,
+        bottom_row: int | None,
+        events: list[DetectorEvent],
+    ) -> None:
+        self.shelf = None
+        self.cand = Candidate(
+            peak_row=peak_row,
+            peak_value=peak_value,
+            bottom_row=bottom_row,
+            bottom_value=self.lo_val,
+            low_row=r,
+            low_value=x,
+            lowering_speed=max(-speed, 0.0),
+        )
+        self._phase(r, "lowering", events)
 
     def _lowering(
         self, r: int, x: float, speed: float, cand: Candidate, events: list[DetectorEvent]

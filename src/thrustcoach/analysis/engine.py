@@ -16,6 +16,7 @@ Stages, in order::
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -47,6 +48,7 @@ __all__ = ["Engine", "RepRecord"]
 
 Arr = NDArray[np.float64]
 K = len(SIDES) * len(JOINTS)
+_CORE = [point_index(s, j) for s in SIDES for j in ("shoulder", "hip", "knee", "ankle")]
 _LEGS: tuple[LegChoice, ...] = ("left", "right", "both")
 
 
@@ -67,6 +69,7 @@ class RepRecord:
     leg: str = "both"
     bottom_level: float = math.nan
     provisional: bool = False  # the rest at the bottom was read ahead, not from a next rep
+    gap_s: float = 0.0  # the longest stretch without landmarks inside the rep
 
 
 @dataclass
@@ -183,6 +186,9 @@ class Engine:
         self._set_open = False
         self._latest_t = -math.inf
         self.frames = 0
+        self._ending = False
+        self.usable_frames = 0  # frames showing most of the shoulders, hips, knees, ankles
+        self._last_raw: Arr | None = None
         self.first_time_s: float | None = None
         self.last_time_s: float | None = None
         self.phase: PhaseName = "rest"
@@ -201,6 +207,8 @@ class Engine:
         vis[:, have] = np.nan_to_num(np.asarray(visibility, dtype=np.float64)[:, self._sel[have]])
         xy[vis < self.cfg.filtering.min_visibility] = np.nan
         self.frames += int(time_s.size)
+        core = np.isfinite(xy[:, _CORE]).all(axis=2).mean(axis=1) >= 0.5
+        self.usable_frames += int(core.sum())
         if self.first_time_s is None:
             self.first_time_s = float(time_s[0])
         self.last_time_s = float(time_s[-1])
@@ -266,7 +274,13 @@ class Engine:
         events: list[EngineEvent] = []
         first_row = self._rows.end
         self._rows.append(t, raw, xy, vis, gap)
-        feats = row_features(xy)
+        prev = self._last_raw if self._last_raw is not None else raw[:1]
+        moved = np.linalg.norm(np.diff(np.concatenate([prev, raw]), axis=0), axis=-1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # rows where nothing was seen
+            jump = np.nanmedian(moved, axis=1)
+        self._last_raw = raw[-1:]
+        feats = row_features(xy, jump)
         self._reservoir.push(feats)
         ctx = self._context()
         shin = ctx.shin_px if math.isfinite(ctx.shin_px) and ctx.shin_px > 1e-6 else 1.0
@@ -378,7 +392,7 @@ class Engine:
             if ev.kind == "phase" and ev.phase is not None:
                 events += self._phase_event(ev)
             elif ev.kind == "complete" and ev.candidate is not None:
-                events += self._complete(ev.candidate, ev.row, final=final)
+                events += self._complete(ev.candidate, ev.row, final=final or self._ending)
             elif ev.kind == "edge" and ev.candidate is not None:
                 self._edge = ev.candidate
                 events += self._complete(ev.candidate, ev.row, final=True, edge=True)
@@ -527,7 +541,11 @@ class Engine:
         if self.reps and self.reps[-1].segment == self._segment:
             events += self._settle_previous(ph.start_s)
         record = self._make_record(ph, m, single, side, hidden, rise, float(guessed[ph.peak]), partial_edge=edge)
-        record = replace(record, leg=leg, bottom_level=bottom_level, provisional=provisional)
+        lo, hi = self._row_of(ph.start_s) - rows.start, self._row_of(ph.end_s) - rows.start
+        gap = float(np.max(rows.gap[max(lo, 0) : hi + 1])) if hi >= lo else 0.0
+        record = replace(
+            record, leg=leg, bottom_level=bottom_level, provisional=provisional, gap_s=gap
+        )
         self.reps.append(record)
         self._counts[record.side.value] += 1
         events += self._rep_events(record)
@@ -602,8 +620,13 @@ class Engine:
         at the bottom of a lowering, with the hips still on the floor.)"""
         need = self.cfg.reps.min_hip_rise_shins * float(np.degrees(1.0))
         seg = _fill_nan(rise)
-        lo = seg[: max(ph.peak, 1)]
-        return bool(seg[ph.peak] - float(np.min(lo)) >= need) if lo.size else True
+        # A rep cut by the start of the recording shows only its fall.
+        part = (
+            seg[ph.peak : ph.bottom_after + 1]
+            if ph.lift_cut
+            else seg[ph.bottom_before : ph.peak + 1]
+        )
+        return bool(part.size == 0 or seg[ph.peak] - float(np.min(part)) >= need)
 
     def _next_lift_gap(self, ph: PhaseTimes, t: Arr, rise: Arr, *, cut: bool) -> float | None:
         """Rest at the bottom after this rep if the next lift already began within the rows
@@ -791,6 +814,7 @@ class Engine:
                 self._pre_since = None
                 events += self._signal_rows(self._rows.start, since)
         smoothed = self._det_smooth.flush()
+        self._ending = True  # what completes now was cut by the end of the recording
         events += self._detect(smoothed[:, 0]) if smoothed.size else []
         events += self._finish_segment(final=True)
         return events

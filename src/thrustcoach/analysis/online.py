@@ -144,8 +144,9 @@ class CenteredSmoother:
 
     Output row ``i`` is emitted once input row ``i + half`` has arrived (or at
     :meth:`flush`); rows near the start and end of the recording use the part of the
-    kernel that has data. A row keeps NaN where less than ``min_weight`` of the kernel saw
-    data (long occlusion: no invented values).
+    kernel that lies inside it. A row keeps NaN where the rows it draws on inside the
+    recording are mostly missing (less than ``min_weight`` of their kernel weight seen):
+    a long occlusion gets no invented values.
     """
 
     def __init__(self, *, n_channels: int, sigma_rows: float, min_weight: float = 0.35) -> None:
@@ -154,6 +155,7 @@ class CenteredSmoother:
         self.n_channels = n_channels
         self.min_weight = min_weight
         self._buf = np.full((0, n_channels), np.nan)  # rows not yet emitted + left context
+        self._inside = np.zeros(0, dtype=bool)  # False: padding beyond the recording
         self._left = 0  # rows of left context at the front of _buf
         self._started = False
 
@@ -161,11 +163,13 @@ class CenteredSmoother:
         if rows.shape[0] == 0:
             return np.empty((0, self.n_channels))
         if not self._started:
-            # Left of the first row there is nothing: pad with missing rows.
+            # Left of the first row there is nothing: padding, not missing data.
             self._buf = np.full((self.half, self.n_channels), np.nan)
+            self._inside = np.zeros(self.half, dtype=bool)
             self._left = self.half
             self._started = True
         self._buf = np.concatenate([self._buf, rows], axis=0)
+        self._inside = np.concatenate([self._inside, np.ones(rows.shape[0], dtype=bool)])
         ready = self._buf.shape[0] - self._left - self.half
         return self._emit(max(ready, 0))
 
@@ -174,6 +178,7 @@ class CenteredSmoother:
             return np.empty((0, self.n_channels))
         pending = self._buf.shape[0] - self._left
         self._buf = np.concatenate([self._buf, np.full((self.half, self.n_channels), np.nan)])
+        self._inside = np.concatenate([self._inside, np.zeros(self.half, dtype=bool)])
         out = self._emit(pending)
         self._started = False
         return out
@@ -181,20 +186,25 @@ class CenteredSmoother:
     def _emit(self, count: int) -> Arr:
         if count <= 0:
             return np.empty((0, self.n_channels))
+        k = self.kernel.size
+        first = self._left - self.half
         span = self._buf[: self._left + count + self.half]
-        win = np.lib.stride_tricks.sliding_window_view(span, self.kernel.size, axis=0)
-        win = win[self._left - self.half : self._left - self.half + count]  # (count, C, K)
-        ok = np.isfinite(win)
-        weights = np.where(ok, self.kernel, 0.0)
-        total = weights.sum(axis=-1)
+        win = np.lib.stride_tricks.sliding_window_view(span, k, axis=0)[first : first + count]
+        inside = np.lib.stride_tricks.sliding_window_view(
+            self._inside[: self._left + count + self.half], k
+        )[first : first + count]  # (count, K)
+        ok = np.isfinite(win)  # (count, C, K)
+        seen = (np.where(ok, self.kernel, 0.0)).sum(axis=-1)
+        reach = (inside * self.kernel).sum(axis=-1)[:, None]
         acc = (np.where(ok, win, 0.0) * self.kernel).sum(axis=-1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            out = acc / total
-        out = np.where(total >= self.min_weight, out, np.nan)
-        # Keep the last 2*half rows as left context for what comes next.
+            out = acc / seen
+        out = np.where(seen >= self.min_weight * reach, out, np.nan)
+        # Keep the last `half` rows as left context for what comes next.
         consumed = self._left + count
         keep_from = max(consumed - self.half, 0)
         self._buf = self._buf[keep_from:]
+        self._inside = self._inside[keep_from:]
         self._left = consumed - keep_from
         return np.asarray(out, dtype=np.float64)
 

@@ -199,11 +199,19 @@ def time_phases(
     pause_end = _edge(neg, i_dn, thr_dn, step=-1, lo=int(np.floor(top)), hi=b1, close=close_rows)
     end = _edge(neg, i_dn, thr_dn, step=+1, lo=p, hi=b1, close=close_rows)
     pause_end = max(pause_end, top)
-    lift_cut = at_recording_start and b0 == 0 and start <= 0.0
-    pause_cut = lift_cut and (top <= 0.0 or angle[0] > angle[p] - 0.2 * (angle[p] - angle[b1]))
+    # The recording began with the hips a third of the way up or more: the lift (and, near
+    # the top, the pause) started before the first frame.
+    rom = float(angle[p] - angle[b1])
+    began = at_recording_start and bottom_before <= 0
+    lift_cut = began and (start <= 0.0 or angle[0] > angle[b1] + 0.3 * rom)
+    pause_cut = lift_cut and (top <= 0.0 or angle[0] > angle[p] - 0.2 * rom)
     if pause_cut:
         start = top = 0.0
-    lowering_cut = at_recording_end and b1 == n - 1 and end >= n - 1
+    elif lift_cut:
+        start = 0.0
+    # Ending within a few rows of the last frame, the lowering may well have gone on.
+    edge_rows = max(3, close_rows)
+    lowering_cut = at_recording_end and b1 >= n - 1 - edge_rows and end >= n - 1 - edge_rows
     return PhaseTimes(
         start_s=at(start),
         top_s=at(top),

@@ -53,6 +53,11 @@ def analyze(series: LandmarkSeries, *, options: AnalysisOptions | None = None) -
     engine = Engine(series.names, options=opts)
     engine.feed(series.time_s, series.xyz, series.visibility)
     engine.finish()
+    if engine.usable_frames < MIN_FRAMES:
+        raise NoPersonError(
+            "too few frames show the shoulders, hips, knees and ankles clearly",
+            hint="film from the side with the whole body in view and good light",
+        )
     info = InputInfo(
         path=opts.source_path or series.meta.get("path", series.meta.get("source", "")),
         kind=opts.source_kind,
@@ -193,6 +198,12 @@ def final_result(engine: Engine, info: InputInfo) -> AnalysisResult:
     recs = _final_reps(engine, exercise)
     reps = [r.result for r in recs]
     more = _view_warnings(ctx.view.view)
+    for r in recs:
+        if r.gap_s > cfg.filtering.max_gap_s:
+            more.append(
+                f"rep {r.result.index} spans a {r.gap_s:.1f} s gap in the landmarks: "
+                "its timing is a guess"
+            )
     hidden = Counter(m for r in recs for m in r.hidden)
     for metric, n in hidden.items():
         more.append(

@@ -221,7 +221,7 @@ def _truth(
     cfg: SyntheticSet, sch: Schedule, plans: list[RepPlan], start: float, end: float
 ) -> GroundTruth:
     reps: list[TruthRep] = []
-    for p, (s, top, pe, e) in zip(plans, sch.phase_times, strict=True):
+    for p, (s, top, pe, e) in zip(plans, sch.rule_times, strict=True):
         if top > end:
             break  # the lockout was never reached on camera
         reps.append(

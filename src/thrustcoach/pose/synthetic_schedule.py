@@ -1,8 +1,10 @@
 """The time plan of a synthetic set: phases of every rep as segments of the hip angle.
 
-Each segment moves the hip angle from ``a0`` to ``a1`` in ``dur`` seconds with a trapezoidal
-velocity (short ramps in and out, like a controlled lift); holds have ``a0 == a1``. A bounce
-has no ramp at the bottom: the lowering ends at full speed and the lift starts at once.
+Each segment moves the hip angle from ``a0`` to ``a1`` in ``dur`` seconds with a smooth
+bell-like speed: a raised-cosine ramp up over ``RAMP_SHARE`` of the segment, a steady middle
+and a raised-cosine ramp down (people speed up and slow down smoothly; measured speed
+profiles of lifts and lowerings look like this). Holds have ``a0 == a1``. A bounce has
+(almost) no ramp at the bottom: the lowering ends at full speed.
 """
 
 from __future__ import annotations
@@ -17,7 +19,12 @@ from thrustcoach.vocab import FaultCode, Side
 __all__ = ["RepPlan", "Schedule", "build", "evaluate", "trapezoid_progress"]
 
 Arr = NDArray[np.float64]
-RAMP_S = 0.2  # time to reach full speed in a controlled phase
+RAMP_SHARE = 0.3  # share of a controlled phase spent speeding up (and slowing down)
+ABRUPT = 0.02  # a bounce: the lowering stops (and the next lift starts) at full speed
+SPEED_FRACTION = 0.1  # the analysis' phase rule (see analysis/data/analysis.toml)
+# On a raised-cosine ramp the speed passes SPEED_FRACTION of its peak this far into it:
+# (1 - cos(pi x)) / 2 = f  ->  x = arccos(1 - 2 f) / pi.
+RULE_SHARE = float(np.arccos(1.0 - 2.0 * SPEED_FRACTION) / np.pi)
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,9 @@ class Schedule:
     rep: list[int] = field(default_factory=list)  # -1 outside reps
     side_switch_s: list[float] = field(default_factory=list)
     phase_times: list[tuple[float, float, float, float]] = field(default_factory=list)
+    # The same instants by the analysis' phase rule (a phase lasts while the hip angle moves
+    # faster than `speed_fraction` of its peak speed): see RULE_SHARE.
+    rule_times: list[tuple[float, float, float, float]] = field(default_factory=list)
 
     @property
     def end_s(self) -> float:
@@ -66,7 +76,8 @@ class Schedule:
 
 
 def _ramp(dur: float) -> float:
-    return min(0.35, RAMP_S / max(dur, 1e-3))
+    del dur
+    return RAMP_SHARE
 
 
 def build(
@@ -85,7 +96,7 @@ def build(
             from_deg,
             p.peak_deg,
             rep=i,
-            ramps=(0.02 if bounce_in else _ramp(p.concentric_s), _ramp(p.concentric_s)),
+            ramps=(ABRUPT if bounce_in else _ramp(p.concentric_s), _ramp(p.concentric_s)),
         )
         top = sch.end_s
         sch.add(p.pause_s, p.peak_deg, p.peak_deg, rep=i, ramps=(0.3, 0.3))
@@ -95,9 +106,18 @@ def build(
             p.peak_deg,
             p.bottom_deg,
             rep=i,
-            ramps=(_ramp(p.eccentric_s), 0.02 if p.bounce else _ramp(p.eccentric_s)),
+            ramps=(_ramp(p.eccentric_s), ABRUPT if p.bounce else _ramp(p.eccentric_s)),
         )
         sch.phase_times.append((start, top, pause_end, sch.end_s))
+        lift, low = len(sch.t0) - 3, len(sch.t0) - 1
+        sch.rule_times.append(
+            (
+                start + RULE_SHARE * sch.ramp_in[lift] * sch.dur[lift],
+                top - RULE_SHARE * sch.ramp_out[lift] * sch.dur[lift],
+                pause_end + RULE_SHARE * sch.ramp_in[low] * sch.dur[low],
+                sch.end_s - RULE_SHARE * sch.ramp_out[low] * sch.dur[low],
+            )
+        )
         nxt = plans[i + 1] if i + 1 < len(plans) else None
         if nxt is None:
             sch.add(tail_s, p.bottom_deg, p.bottom_deg, rep=-1, ramps=(0.3, 0.3))
@@ -111,12 +131,14 @@ def build(
 
 
 def trapezoid_progress(tau: Arr, ramp_in: Arr, ramp_out: Arr) -> Arr:
-    """Fraction of the way (0..1) at normalised time ``tau`` for a trapezoidal velocity."""
+    """Fraction of the way (0..1) at normalised time ``tau`` for a steady speed with
+    raised-cosine ramps in and out (shares ``ramp_in``/``ramp_out`` of the segment)."""
     ri, ro = np.maximum(ramp_in, 1e-6), np.maximum(ramp_out, 1e-6)
     vp = 1.0 / (1.0 - ri / 2 - ro / 2)
-    rise = vp * tau**2 / (2 * ri)
+    rise = vp * (tau / 2 - ri / (2 * np.pi) * np.sin(np.pi * tau / ri))
     flat = vp * (ri / 2 + (tau - ri))
-    fall = 1.0 - vp * (1.0 - tau) ** 2 / (2 * ro)
+    back = 1.0 - tau
+    fall = 1.0 - vp * (back / 2 - ro / (2 * np.pi) * np.sin(np.pi * back / ro))
     out = np.where(tau < ri, rise, np.where(tau > 1 - ro, fall, flat))
     return np.clip(out, 0.0, 1.0)
 
