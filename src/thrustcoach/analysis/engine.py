@@ -70,6 +70,7 @@ class RepRecord:
     bottom_level: float = math.nan
     provisional: bool = False  # the rest at the bottom was read ahead, not from a next rep
     gap_s: float = 0.0  # the longest stretch without landmarks inside the rep
+    hidden_points: tuple[str, ...] = ()  # landmarks hidden or unsteady during the rep
 
 
 @dataclass
@@ -533,10 +534,10 @@ class Engine:
             knee_yaw_gain=cfg.knee.yaw_leak_bench if ctx.on_bench(cfg.exercise) else cfg.knee.yaw_leak_floor,
             free_hip_smooth=_smooth_cols(sig.free_hip, self.rate, cfg.reps.speed_sigma_s),
         )
-        hidden = self._hidden(w0, ph, leg, m, ctx)
         m["bottom_turnaround_s"] = self._next_lift_gap(ph, t, sig.rise, cut=final)
-        provisional = m["bottom_turnaround_s"] is not None
         m["braking_s"] = self._braking(ph, guessed)
+        hidden = self._hidden(w0, ph, leg, m, ctx)
+        provisional = m["bottom_turnaround_s"] is not None
         events: list[EngineEvent] = []
         if self.reps and self.reps[-1].segment == self._segment:
             events += self._settle_previous(ph.start_s)
@@ -544,7 +545,12 @@ class Engine:
         lo, hi = self._row_of(ph.start_s) - rows.start, self._row_of(ph.end_s) - rows.start
         gap = float(np.max(rows.gap[max(lo, 0) : hi + 1])) if hi >= lo else 0.0
         record = replace(
-            record, leg=leg, bottom_level=bottom_level, provisional=provisional, gap_s=gap
+            record,
+            leg=leg,
+            bottom_level=bottom_level,
+            provisional=provisional,
+            gap_s=gap,
+            hidden_points=self._hidden_points if hidden else (),
         )
         self.reps.append(record)
         self._counts[record.side.value] += 1
@@ -599,7 +605,7 @@ class Engine:
                             bad.append(metric)
         for metric in bad:
             m[metric] = None
-        self._hidden_points = sorted(hidden_points)
+        self._hidden_points = tuple(sorted(hidden_points))
         return tuple(bad)
 
     def _braking(self, ph: PhaseTimes, signal: Arr) -> float | None:
@@ -651,7 +657,7 @@ class Engine:
     def _settle_previous(self, next_start_s: float) -> list[EngineEvent]:
         """The next lift began: the previous rep's rest at the bottom is now known."""
         prev = self.reps[-1]
-        if prev.phases.lowering_cut:
+        if prev.phases.lowering_cut or "bottom_turnaround_s" in prev.hidden:
             return []
         gap = max(next_start_s - prev.phases.end_s, 0.0)
         m = dict(prev.metrics)
@@ -761,7 +767,7 @@ class Engine:
                 self._event("fault", r.end_s, side=rec.side, rep_index=r.index, fault=f, message=f.cue or f.title)
             )
         if rec.hidden:
-            pts = ", ".join(getattr(self, "_hidden_points", [])) or "landmarks"
+            pts = ", ".join(rec.hidden_points) or "landmarks"
             out.append(
                 self._event(
                     "warning",

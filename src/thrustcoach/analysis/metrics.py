@@ -15,13 +15,20 @@ from thrustcoach.analysis.context import ViewInfo
 from thrustcoach.analysis.phases import PhaseTimes
 from thrustcoach.analysis.signals import Signals
 
-__all__ = ["METRIC_POINTS", "rep_metrics"]
+__all__ = ["METRIC_LABELS", "METRIC_POINTS", "rep_metrics"]
 
 Arr = NDArray[np.float64]
 
 # The landmarks each metric is read from ("work"/"free": that leg's joint; "both": both
 # sides' joint). A metric is left out when these were hidden while it was measured.
+_TEMPO = (("both", "shoulder"), ("work", "hip"), ("work", "knee"))
 METRIC_POINTS: dict[str, tuple[tuple[str, str], ...]] = {
+    # Phase times come from the hip angle: with the hips hidden they are guesses.
+    "concentric_s": _TEMPO,
+    "pause_s": _TEMPO,
+    "eccentric_s": _TEMPO,
+    "bottom_turnaround_s": _TEMPO,
+    "braking_s": _TEMPO,
     "peak_hip_angle_deg": (("both", "shoulder"), ("work", "hip"), ("work", "knee")),
     "bottom_hip_angle_deg": (("both", "shoulder"), ("work", "hip"), ("work", "knee")),
     "range_of_motion_deg": (("both", "shoulder"), ("work", "hip"), ("work", "knee")),
@@ -30,6 +37,24 @@ METRIC_POINTS: dict[str, tuple[tuple[str, str], ...]] = {
     "pelvic_rotation_deg": (("both", "hip"), ("both", "shoulder")),
     "knee_cave_ratio": (("work", "hip"), ("work", "knee"), ("work", "ankle")),
     "free_leg_motion_deg": (("both", "shoulder"), ("free", "hip"), ("free", "knee")),
+}
+
+
+# What a metric is called when the product says it could not judge it.
+METRIC_LABELS: dict[str, str] = {
+    "concentric_s": "lift time",
+    "pause_s": "pause",
+    "eccentric_s": "lowering time",
+    "bottom_turnaround_s": "rest at the bottom",
+    "braking_s": "braking at the bottom",
+    "peak_hip_angle_deg": "hip angle at the top",
+    "bottom_hip_angle_deg": "depth",
+    "range_of_motion_deg": "range of motion",
+    "knee_angle_top_deg": "knee angle at the top (foot placement)",
+    "shin_angle_top_deg": "shin angle",
+    "pelvic_rotation_deg": "pelvic rotation",
+    "knee_cave_ratio": "knee cave",
+    "free_leg_motion_deg": "free-leg motion",
 }
 
 

@@ -6,7 +6,6 @@ time and calls :func:`final_result` at the end of the set, so both give the same
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import replace
 
 import numpy as np
@@ -15,6 +14,7 @@ from thrustcoach.analysis.config import AnalysisConfig
 from thrustcoach.analysis.context import BodyContext
 from thrustcoach.analysis.engine import Engine, RepRecord
 from thrustcoach.analysis.faults import FaultContext, detect_faults
+from thrustcoach.analysis.metrics import METRIC_LABELS
 from thrustcoach.analysis.result import (
     AnalysisOptions,
     AnalysisResult,
@@ -204,10 +204,16 @@ def final_result(engine: Engine, info: InputInfo) -> AnalysisResult:
                 f"rep {r.result.index} spans a {r.gap_s:.1f} s gap in the landmarks: "
                 "its timing is a guess"
             )
-    hidden = Counter(m for r in recs for m in r.hidden)
-    for metric, n in hidden.items():
+    hidden: dict[tuple[str, ...], list[RepRecord]] = {}
+    for r in recs:
+        if r.hidden:
+            hidden.setdefault(r.hidden_points, []).append(r)
+    for points, group in hidden.items():
+        metrics = [m for m in METRIC_LABELS if any(m in r.hidden for r in group)]
         more.append(
-            f"{metric} not judged on {n} rep(s): its landmarks were hidden or unsteady"
+            f"{', '.join(points) or 'landmarks'} hidden or unsteady on {len(group)} rep(s) "
+            f"({', '.join(str(r.result.index) for r in group)}): "
+            f"{', '.join(METRIC_LABELS[m] for m in metrics)} not judged"
         )
     if not reps:
         more.append("no reps found: the hips never rose and fell by a full range of motion")

@@ -84,6 +84,7 @@ class SyntheticSet:
     depth_deg: float | None = None  # range of motion below 180; default by bench/floor
     shin_angle_deg: float | None = None  # at lockout; default: knee at ~90 deg
     free_leg: Literal["bent", "extended"] = "bent"
+    free_leg_raise_deg: float = 0.0  # extended leg: held this far above the torso's line
     faults: Mapping[FaultCode, float] = field(default_factory=dict)
     fault_reps: tuple[int, ...] | None = None  # rep indices that carry the faults; None = all
     body: Body = field(default_factory=Body)
@@ -93,6 +94,8 @@ class SyntheticSet:
     noise_px: float = 1.0
     dropout_rate: float = 0.0  # share of frames lost, in bursts
     swap_rate_per_min: float = 0.0  # left/right label swap episodes per minute
+    far_noise_factor: float = 1.0  # extra jitter of the far side's points (side views)
+    occlude_hips: bool = False  # a plate over the hips: hip points wander, low confidence
     seed: int = 0
 
     @property

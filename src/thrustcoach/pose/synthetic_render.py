@@ -77,6 +77,17 @@ def _per_sample(cfg: SyntheticSet, sch: Schedule, plans: list[RepPlan], t: Arr) 
     return out
 
 
+def _extended_raise_deg(cfg: SyntheticSet, hip: Arr, torso: Arr) -> float:
+    """How far above the torso's line the straight free leg is held: at least
+    ``free_leg_raise_deg``, and enough that at the lowest point of the set the foot still
+    clears the floor by a few centimetres."""
+    reach = cfg.body.thigh_m + cfg.body.shin_m
+    i = int(np.argmin(hip[:, 1]))
+    below = np.degrees(np.arctan2(-torso[i, 1], abs(torso[i, 0])))  # torso's slope there
+    clear = np.degrees(np.arcsin(np.clip((ANKLE_HEIGHT_M + 0.03 - hip[i, 1]) / reach, -1, 1)))
+    return max(cfg.free_leg_raise_deg, below + clear)
+
+
 def _thrust_world(cfg: SyntheticSet, s: dict[str, Arr]) -> dict[str, Arr]:
     """3-D joint positions (T, 3) by landmark name."""
     b = cfg.body
@@ -92,14 +103,18 @@ def _thrust_world(cfg: SyntheticSet, s: dict[str, Arr]) -> dict[str, Arr]:
     ank = np.tile(ankle, (n, 1))
     knee = knee_from_circles(hip, ank, thigh_m=b.thigh_m, shin_m=b.shin_m)
     heel, toe = ank + np.array([-0.05, -0.05]), ank + np.array([0.15, -0.06])
-    # The free leg: held at a fixed angle to the torso (bent: knee toward the chest).
+    # The free leg: bent, held at a fixed angle to the torso (knee toward the chest); or
+    # extended, straight, held just above the torso's line: at the bottom of the rep the
+    # foot hovers near the floor (a pose tool may take it for a planted foot: only its
+    # motion with the pelvis tells it apart). Either way it moves with the torso, so only
+    # FREE_LEG_DRIVE swings it relative to the torso.
     torso = (hip - sh) / b.torso_m
-    beta = (100.0 if cfg.free_leg == "bent" else 45.0) + s[FaultCode.FREE_LEG_DRIVE.value] * (
-        1 - s["lift"]
-    )
-    f_thigh = _rot(torso, beta)
+    drive = s[FaultCode.FREE_LEG_DRIVE.value] * (1 - s["lift"])
+    bent = cfg.free_leg == "bent"
+    raise_deg = 100.0 if bent else _extended_raise_deg(cfg, hip, torso)
+    f_thigh = _rot(torso, raise_deg + drive)
+    f_shin = _rot(f_thigh, -90.0) if bent else f_thigh
     f_knee = hip + b.thigh_m * f_thigh
-    f_shin = _rot(f_thigh, -90.0) if cfg.free_leg == "bent" else f_thigh
     f_ank = f_knee + b.shin_m * f_shin
     f_heel, f_toe = f_ank + 0.05 * _rot(f_shin, 90.0), f_ank + 0.15 * _rot(f_shin, -90.0)
     lam = s["free_lift"][:, None]
@@ -182,10 +197,16 @@ def _standing_world(cfg: SyntheticSet, t: Arr, rng: np.random.Generator) -> dict
 
 
 def _spoil(
-    cfg: SyntheticSet, xy: Arr, vis: Arr, rng: np.random.Generator
+    cfg: SyntheticSet, xy: Arr, vis: Arr, rng: np.random.Generator, *, far: NDArray[np.bool_]
 ) -> tuple[Arr, Arr, NDArray[np.bool_]]:
     n = xy.shape[0]
-    xy = xy + rng.normal(0.0, cfg.noise_px, xy.shape) * (1.5 - vis[..., None] * 0.5)
+    # The far side is partly hidden behind the body: pose tools place it less surely, with
+    # more jitter and a confidence that wanders.
+    noise = np.where(far, cfg.far_noise_factor, 1.0)[..., None] * cfg.noise_px
+    xy = xy + rng.normal(0.0, 1.0, xy.shape) * noise
+    vis = np.where(far, np.clip(vis + rng.normal(0.0, 0.12, vis.shape), 0.05, 1.0), vis)
+    if cfg.occlude_hips:
+        _occlude_hips(cfg, xy, vis, rng)
     keep = np.ones(n, dtype=bool)
     if cfg.dropout_rate > 0:
         n_bursts = max(1, int(cfg.dropout_rate * n / 4))
@@ -204,6 +225,20 @@ def _spoil(
                 xy[s0:s1, [li, ri]] = xy[s0:s1, [ri, li]]
                 vis[s0:s1, [li, ri]] = vis[s0:s1, [ri, li]]
     return xy, vis, keep
+
+
+def _occlude_hips(cfg: SyntheticSet, xy: Arr, vis: Arr, rng: np.random.Generator) -> None:
+    """A plate or bar over the hips (barbell hip thrust from the side): the hip points
+    drift about where the model guesses them, with low confidence."""
+    n = xy.shape[0]
+    for side in ("left", "right"):
+        i = NAMES.index(f"{side}_hip")
+        # A slow random walk of ~a tenth of a thigh (about 40 px at 3 m), plus jitter.
+        walk = np.cumsum(rng.normal(0.0, 1.0, (n, 2)), axis=0)
+        walk -= np.linspace(0, 1, n)[:, None] * walk[-1]  # wander, do not run away
+        scale = 40.0 / max(float(np.abs(walk).max()), 1e-6)
+        xy[:, i] += walk * scale + rng.normal(0.0, 4.0 * cfg.noise_px, (n, 2))
+        vis[:, i] = rng.uniform(0.05, 0.45, n)
 
 
 def render(
@@ -227,7 +262,8 @@ def render(
     near = np.sign(pts[..., 2]) == cfg.camera.side
     far_vis = 0.9 if cfg.camera.yaw_deg >= 65 else 0.7
     vis = np.where(near | (pts[..., 2] == 0), 0.97, far_vis).astype(float)
-    xy, vis, keep = _spoil(cfg, xy, vis, rng)
+    far = ~near & (pts[..., 2] != 0) & (cfg.camera.yaw_deg < 65)
+    xy, vis, keep = _spoil(cfg, xy, vis, rng, far=far)
     xyz = np.concatenate([xy, np.full((*xy.shape[:2], 1), np.nan)], axis=-1)
     meta = {
         "width": str(cfg.camera.width_px),

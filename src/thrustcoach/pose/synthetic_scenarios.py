@@ -47,7 +47,9 @@ FAULT_VIEWS: dict[FaultCode, tuple[str, ...]] = {
     FaultCode.FREE_LEG_DRIVE: ("side", "oblique"),
     FaultCode.KNEE_CAVE: ("front",),
 }
-_YAW = {"side": (0.0, 15.0), "oblique": (35.0, 50.0), "front": (75.0, 88.0)}
+# Oblique covers 35-62 deg: from a three-quarter view to a camera near the feet off to one
+# side (front-oblique), where both feet down must still read as a bilateral set.
+_YAW = {"side": (0.0, 15.0), "oblique": (35.0, 60.0), "front": (75.0, 88.0)}
 _EXERCISES = [e for e in Exercise if e is not Exercise.NOT_RECOGNIZED]
 
 
@@ -97,6 +99,10 @@ def random_set(seed: int, *, negatives: float = 0.08, fault_share: float = 0.5) 
     sides = [(Side.LEFT,), (Side.RIGHT,), (Side.LEFT, Side.RIGHT), (Side.RIGHT, Side.LEFT)]
     faults = _fault(rng, exercise, view) if rng.random() < fault_share else {}
     n = int(rng.integers(3, 9))
+    # Side views: the far leg is partly hidden (more jitter, wandering confidence); now and
+    # then a plate over the hips hides them (barbell thrust from the side).
+    far_noise = float(rng.uniform(1.0, 2.5)) if view == "side" else 1.0
+    occlude = bool(view == "side" and rng.random() < 0.08)
     subset = None
     if faults and rng.random() < 0.5:
         subset = tuple(int(i) for i in rng.choice(2 * n, size=max(1, n // 2), replace=False))
@@ -111,6 +117,9 @@ def random_set(seed: int, *, negatives: float = 0.08, fault_share: float = 0.5) 
         start=str(rng.choice(["bottom", "partway", "top"], p=[0.7, 0.15, 0.15])),  # type: ignore[arg-type]
         end=str(rng.choice(["bottom", "lowering"], p=[0.8, 0.2])),  # type: ignore[arg-type]
         free_leg=str(rng.choice(["bent", "extended"])),  # type: ignore[arg-type]
+        free_leg_raise_deg=float(rng.uniform(0.0, 15.0)),
+        far_noise_factor=far_noise,
+        occlude_hips=occlude,
         faults=faults,
         fault_reps=subset,
         camera=_camera(rng, view),
