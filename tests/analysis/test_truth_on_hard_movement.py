@@ -45,9 +45,16 @@ def test_extended_free_leg_near_the_floor_is_never_the_working_leg(
     s = synth.series
     first = synth.truth.reps[0]
     bottom = np.argmin(np.abs(s.time_s - (first.start_s - 0.2)))
-    work, free = (("left", "right") if first.side is Side.LEFT else ("right", "left"))
+    work, free = ("left", "right") if first.side is Side.LEFT else ("right", "left")
     y = {n: s.xyz[bottom, s.index(f"{n}_ankle"), 1] for n in (work, free)}
-    shin = float(np.median(np.linalg.norm(s.xyz[:, s.index(f"{work}_knee"), :2] - s.xyz[:, s.index(f"{work}_ankle"), :2], axis=1)))
+    shin = float(
+        np.median(
+            np.linalg.norm(
+                s.xyz[:, s.index(f"{work}_knee"), :2] - s.xyz[:, s.index(f"{work}_ankle"), :2],
+                axis=1,
+            )
+        )
+    )
     assert abs(y[free] - y[work]) < 0.35 * shin  # the free foot hovers near floor level
     assert res.exercise is Exercise.SINGLE_LEG_HIP_THRUST
     assert [r.side for r in res.reps] == [t.side for t in synth.truth.reps]
@@ -160,9 +167,7 @@ def _noise_like(series: LandmarkSeries, xyz: np.ndarray) -> LandmarkSeries:
 def test_points_that_are_not_a_body_are_not_recognised(kind: str) -> None:
     s = generate(SyntheticSet(reps_per_side=4, seed=5)).series
     rng = np.random.default_rng(0)
-    xyz = (
-        rng.uniform(0, 1280, s.xyz.shape) if kind == "random" else np.zeros_like(s.xyz)
-    )
+    xyz = rng.uniform(0, 1280, s.xyz.shape) if kind == "random" else np.zeros_like(s.xyz)
     res = analyze(_noise_like(s, xyz))
     assert res.exercise is Exercise.NOT_RECOGNIZED
     assert res.reps == ()

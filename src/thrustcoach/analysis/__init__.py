@@ -36,10 +36,10 @@ from thrustcoach.analysis.result import (
 
 __all__ = [
     "AnalysisOptions",
-    "Engine",
-    "EngineEvent",
     "AnalysisResult",
     "Curves",
+    "Engine",
+    "EngineEvent",
     "FaultFinding",
     "InputInfo",
     "MetricStats",

@@ -69,12 +69,14 @@ class RepsConfig(_Frozen):
     min_hip_rise_shins: float = Field(ge=0)
     speed_fraction: float = Field(gt=0, lt=1)
     speed_sigma_s: float = Field(gt=0)
+    speed_truncate_sd: float = Field(default=3.0, ge=1.0, le=4.0)
     fit_windows_s: tuple[float, ...] = Field(min_length=1)
     fit_polyorder: int = Field(ge=1, le=6)
     split_dip_deg: float = Field(ge=0)
     noise_factor: float = Field(gt=0)
     gap_close_s: float = Field(ge=0)
     settle_s: float = Field(ge=0)
+    complete_fraction: float = Field(gt=0, lt=1)
     settle_fraction: float = Field(gt=0, lt=1)
     max_settle_s: float = Field(gt=0)
     lift_speed_floor: float = Field(ge=0)
@@ -83,6 +85,8 @@ class RepsConfig(_Frozen):
     set_gap_s: float = Field(gt=0)
     break_s: float = Field(gt=0)
     view_lock_s: float = Field(ge=0)
+    view_margin_deg: float = Field(ge=0)
+    view_wait_s: float = Field(ge=0)
 
 
 class OcclusionConfig(_Frozen):

@@ -17,6 +17,7 @@ and settles as the recording goes on.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -26,7 +27,7 @@ from numpy.typing import NDArray
 from thrustcoach.analysis.config import ExerciseConfig, ViewConfig
 from thrustcoach.analysis.legs import point_index
 
-__all__ = ["FEATURES", "BodyContext", "ViewInfo", "read_context", "row_features"]
+__all__ = ["FEATURES", "BodyContext", "ViewInfo", "read_context", "row_features", "row_scale"]
 
 Arr = NDArray[np.float64]
 ViewName = Literal["side", "oblique", "front"]
@@ -68,9 +69,7 @@ def row_features(xy: Arr, jump: Arr) -> Arr:
     sh_mid, hip_mid = (sh_l + sh_r) / 2, (hip_l + hip_r) / 2
     thigh_l, thigh_r = _dist(hip_l, kn_l), _dist(hip_r, kn_r)
     with np.errstate(invalid="ignore", divide="ignore"):
-        upright = (
-            (kn_l[:, 1] - hip_l[:, 1]) / thigh_l + (kn_r[:, 1] - hip_r[:, 1]) / thigh_r
-        ) / 2
+        upright = ((kn_l[:, 1] - hip_l[:, 1]) / thigh_l + (kn_r[:, 1] - hip_r[:, 1]) / thigh_r) / 2
     cols = {
         "torso": _dist(sh_mid, hip_mid),
         "width": (_dist(sh_l, sh_r) + _dist(hip_l, hip_r)) / 2,
@@ -112,6 +111,7 @@ class BodyContext:
 
     view: ViewInfo
     shin_px: float  # typical shin length (the longer leg: robust to occlusion)
+    scale_px: float  # the longest typical body length: no single view foreshortens them all
     hip_width_px: float
     upright: float  # knee below hip in thigh lengths (about 0.9 standing, < 0.2 lying)
     shoulder_height_shins: float
@@ -128,7 +128,16 @@ class BodyContext:
 def _med(arr: Arr, name: str) -> float:
     col = arr[:, _F[name]]
     col = col[np.isfinite(col)]
-    return float(np.median(col)) if col.size else float("nan")
+    return float(np.median(col)) if col.size else 0.0
+
+
+def row_scale(features: Arr) -> Arr:
+    """Per row, the longest of shin, thigh, torso and shoulder/hip width (pixels)."""
+    names = ("shin_l", "shin_r", "thigh_l", "thigh_r", "torso", "width")
+    cols = features[:, [_F[n] for n in names]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # rows with nothing seen
+        return np.asarray(np.nanmax(cols, axis=1), dtype=np.float64)
 
 
 def _body_problem(arr: Arr) -> str | None:
@@ -179,6 +188,13 @@ def read_context(arr: Arr, *, view_cfg: ViewConfig) -> BodyContext:
     return BodyContext(
         view=ViewInfo(view=view, facing=facing, yaw_deg=yaw),
         shin_px=shin,
+        scale_px=max(
+            shin,
+            _med(arr, "thigh_l"),
+            _med(arr, "thigh_r"),
+            _med(arr, "torso"),
+            _med(arr, "width"),
+        ),
         hip_width_px=max(_med(arr, "hip_width"), 1e-6),
         upright=_med(arr, "upright"),
         shoulder_height_shins=height,

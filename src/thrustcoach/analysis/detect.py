@@ -68,6 +68,7 @@ class RepDetector:
         max_settle_rows: int,
         lift_speed_floor: float,
         split_dip: float,
+        complete_fraction: float,
     ) -> None:
         self.min_range = min_range
         self.rate_hz = rate_hz
@@ -77,6 +78,7 @@ class RepDetector:
         self.max_settle_rows = max_settle_rows
         self.lift_speed_floor = lift_speed_floor
         self.split_dip = split_dip
+        self.complete_fraction = complete_fraction
         self.reset()
 
     def reset(self) -> None:
@@ -214,7 +216,7 @@ class RepDetector:
             cand.low_row, cand.low_value = r, x
         cand.lowering_speed = max(cand.lowering_speed, -speed)
         rebound = x - cand.low_value >= 0.5 * self.min_range
-        if -speed < self.speed_fraction * cand.lowering_speed:
+        if -speed < self.complete_fraction * cand.lowering_speed:
             cand.slow_rows += 1
         else:
             cand.slow_rows = 0

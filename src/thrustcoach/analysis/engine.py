@@ -22,14 +22,21 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import NDArray
 
+from thrustcoach.analysis.angles import compute_angles
 from thrustcoach.analysis.config import AnalysisConfig, load_config
-from thrustcoach.analysis.context import FEATURES, BodyContext, read_context, row_features
+from thrustcoach.analysis.context import (
+    FEATURES,
+    BodyContext,
+    read_context,
+    row_features,
+    row_scale,
+)
 from thrustcoach.analysis.detect import Candidate, DetectorEvent, RepDetector
 from thrustcoach.analysis.events import EngineEvent, PhaseName
 from thrustcoach.analysis.faults import FaultContext, detect_faults
 from thrustcoach.analysis.legs import JOINTS, SIDES, StanceTracker, SwapCorrector, point_index
 from thrustcoach.analysis.metrics import METRIC_POINTS, rep_metrics
-from thrustcoach.analysis.online import CenteredSmoother, Reservoir, Resampler
+from thrustcoach.analysis.online import CenteredSmoother, Resampler, Reservoir
 from thrustcoach.analysis.phases import (
     PhaseTimes,
     angular_speed,
@@ -39,7 +46,6 @@ from thrustcoach.analysis.phases import (
 )
 from thrustcoach.analysis.result import AnalysisOptions, FaultFinding, RepResult
 from thrustcoach.analysis.signals import LegChoice, Signals, build_chains, hip_rise, signals_for
-from thrustcoach.analysis.angles import compute_angles
 from thrustcoach.errors import AnalysisError
 from thrustcoach.pose.landmarks import REQUIRED_LANDMARKS
 from thrustcoach.vocab import FaultCode, Side
@@ -48,6 +54,7 @@ __all__ = ["Engine", "RepRecord"]
 
 Arr = NDArray[np.float64]
 K = len(SIDES) * len(JOINTS)
+BLOCK_ROWS = 15  # the context (proportions, view) is refreshed every this many rows
 _CORE = [point_index(s, j) for s in SIDES for j in ("shoulder", "hip", "knee", "ankle")]
 _LEGS: tuple[LegChoice, ...] = ("left", "right", "both")
 
@@ -152,7 +159,6 @@ class Engine:
             n_features=len(FEATURES), every=2, capacity=int(20 * 60 * self.rate / 2)
         )
         self._ctx: BodyContext | None = None
-        self._ctx_rows = -1
         self._stance = StanceTracker(
             radius_shins=c.legs.still_radius_shins,
             excursion_s=c.legs.excursion_s,
@@ -164,18 +170,22 @@ class Engine:
         self._offset = 0.0
         self._last_by_leg: dict[str, float] = {}
         self._det_smooth = CenteredSmoother(
-            n_channels=1, sigma_rows=c.reps.speed_sigma_s * self.rate, min_weight=0.5
+            n_channels=1,
+            sigma_rows=c.reps.speed_sigma_s * self.rate,
+            min_weight=0.5,
+            truncate=c.reps.speed_truncate_sd,
         )
         self._det_row = 0  # absolute row of the next detector input
         self._detector = RepDetector(
             min_range=c.reps.min_range_deg,
             rate_hz=self.rate,
             speed_fraction=c.reps.speed_fraction,
-            settle_rows=max(int(round(c.reps.settle_s * self.rate)), 1),
+            settle_rows=max(round(c.reps.settle_s * self.rate), 1),
             settle_fraction=c.reps.settle_fraction,
-            max_settle_rows=max(int(round(c.reps.max_settle_s * self.rate)), 1),
+            max_settle_rows=max(round(c.reps.max_settle_s * self.rate), 1),
             lift_speed_floor=c.reps.lift_speed_floor,
             split_dip=c.reps.split_dip_deg,
+            complete_fraction=c.reps.complete_fraction,
         )
         self._segment = 0
         self._seg_start_row = 0
@@ -223,7 +233,9 @@ class Engine:
         self._latest_t = max(self._latest_t, float(time_s[-1]))
         return events
 
-    def feed_frame(self, time_s: float, xyz: Arr | None, visibility: Arr | None) -> list[EngineEvent]:
+    def feed_frame(
+        self, time_s: float, xyz: Arr | None, visibility: Arr | None
+    ) -> list[EngineEvent]:
         """One frame; ``xyz=None`` when nobody was found in it."""
         n_lm = int(self._sel.max()) + 1
         if xyz is None or visibility is None:
@@ -264,15 +276,29 @@ class Engine:
         return self._process_rows(t, raw, xy, vis, gap)
 
     # --- per row ---------------------------------------------------------------------
-    def _context(self, *, force: bool = False) -> BodyContext:
-        n = len(self._reservoir)
-        if force or self._ctx is None or n >= self._ctx_rows + 15:
+    def _context(self) -> BodyContext:
+        """The recording as known at the last block boundary (see ``BLOCK_ROWS``)."""
+        if self._ctx is None:
             self._ctx = read_context(self._reservoir.array(), view_cfg=self.cfg.view)
-            self._ctx_rows = n
         return self._ctx
 
     def _process_rows(self, t: Arr, raw: Arr, xy: Arr, vis: Arr, gap: Arr) -> list[EngineEvent]:
+        """Rows in blocks aligned to absolute row numbers: the context is refreshed only at
+        block boundaries, from the rows before them, so live (a row at a time) and offline
+        (all rows at once) see the same context at the same row."""
         events: list[EngineEvent] = []
+        i = 0
+        while i < t.shape[0]:
+            to_boundary = BLOCK_ROWS - self._rows.end % BLOCK_ROWS
+            j = min(t.shape[0], i + to_boundary)
+            events += self._process_block(t[i:j], raw[i:j], xy[i:j], vis[i:j], gap[i:j])
+            if self._rows.end % BLOCK_ROWS == 0:
+                self._ctx = read_context(self._reservoir.array(), view_cfg=self.cfg.view)
+                events += self._maybe_lock()
+            i = j
+        return events
+
+    def _process_block(self, t: Arr, raw: Arr, xy: Arr, vis: Arr, gap: Arr) -> list[EngineEvent]:
         first_row = self._rows.end
         self._rows.append(t, raw, xy, vis, gap)
         prev = self._last_raw if self._last_raw is not None else raw[:1]
@@ -283,20 +309,33 @@ class Engine:
         self._last_raw = raw[-1:]
         feats = row_features(xy, jump)
         self._reservoir.push(feats)
-        ctx = self._context()
-        shin = ctx.shin_px if math.isfinite(ctx.shin_px) and ctx.shin_px > 1e-6 else 1.0
-        since = self._stance.push(t, xy, shin_px=shin)
+        # The body length the planted-foot radius is measured in: the recording's, once
+        # known; before the first block boundary each row's own.
+        scale = (
+            np.full(t.shape[0], self._ctx.scale_px) if self._ctx is not None else row_scale(feats)
+        )
+        since = self._stance.push(t, xy, shin_px=np.nan_to_num(scale, nan=1.0))
         self._rows.since[first_row - self._rows.start :] = since
-        events += self._breaks(t, xy)
-        if self._kind is None:
-            span = float(self._rows.t[-1] - self._rows.t[0]) if self._rows.t.size else 0.0
-            if span < self.cfg.reps.view_lock_s:
-                self._since_buffer = getattr(self, "_since_buffer", [])
-                self._since_buffer.append(since)
-                return events
-            self._lock_kind()
-        events += self._signal_rows(first_row, since)
+        events = self._breaks(t, xy)
+        if self._kind is not None:
+            events += self._signal_rows()
         return events
+
+    def _maybe_lock(self) -> list[EngineEvent]:
+        """Choose the rep signal once the view has been seen for ``view_lock_s``, and is
+        clearly on one side of the front-view limit (else wait, up to ``view_wait_s``)."""
+        if self._kind is not None or self._rows.t.size == 0:
+            return []
+        span = float(self._rows.t[-1] - self._rows.t[0])
+        cfg = self.cfg
+        if span < cfg.reps.view_lock_s:
+            return []
+        yaw = self._context().view.yaw_deg
+        near_edge = abs(yaw - cfg.view.front_min_yaw_deg) < cfg.reps.view_margin_deg
+        if near_edge and span < cfg.reps.view_wait_s:
+            return []  # a view near the side/front edge: wait for more of the set
+        self._lock_kind()
+        return self._signal_rows()
 
     def _breaks(self, t: Arr, xy: Arr) -> list[EngineEvent]:
         """The lifter out of view for longer than ``break_s``: close the current stretch."""
@@ -308,53 +347,49 @@ class Engine:
                 continue
             if self._missing_since is None:
                 self._missing_since = ti
-            elif ti - self._missing_since > self.cfg.reps.break_s and self._detector.seg_start is not None:
+            elif (
+                ti - self._missing_since > self.cfg.reps.break_s
+                and self._detector.seg_start is not None
+            ):
                 events += self._finish_segment(final=False)
         return events
 
     def _lock_kind(self) -> None:
-        ctx = self._context(force=True)
-        forced_front = False
-        self._kind = "rise" if (ctx.view.view == "front" or forced_front) else "angle"
-        buffered = getattr(self, "_since_buffer", [])
-        self._since_buffer = []
-        if buffered:
-            self._pre_since = np.concatenate(buffered)
+        self._kind = "rise" if self._context().view.view == "front" else "angle"
 
-    def _signal_rows(self, first_row: int, since: Arr) -> list[EngineEvent]:
-        """Rep signal for rows from ``_next_signal_row`` to the newest."""
+    def _signal_rows(self) -> list[EngineEvent]:
+        """Rep signal for the rows not given one yet, then on to the detector."""
         rows = self._rows
         lo = self._next_signal_row
         if lo >= rows.end:
             return []
-        pre = getattr(self, "_pre_since", None)
-        if pre is not None and lo < first_row:
-            since = np.concatenate([pre, since])
-            self._pre_since = None
-        since = since[-(rows.end - lo) :]
         xy = rows.xy[lo - rows.start :]
-        ctx = self._context()
-        values = self._rep_signal(xy, since, ctx)
+        since = rows.since[lo - rows.start :]
+        values, knees = self._rep_signal(xy, since, self._context())
         rows.signal[lo - rows.start :] = values
         self._next_signal_row = rows.end
-        for i, row in enumerate(range(lo, rows.end)):
-            if row % 1 == 0:
-                self._curve_t.append(float(rows.t[row - rows.start]))
-                self._curve_hip.append(float(values[i]))
+        self._curve_t.extend(rows.t[lo - rows.start :].tolist())
+        self._curve_hip.extend(values.tolist())
+        self._curve_knee.extend(knees.tolist())
         smoothed = self._det_smooth.push(values[:, None])
         return self._detect(smoothed[:, 0])
 
-    def _rep_signal(self, xy: Arr, since: Arr, ctx: BodyContext) -> Arr:
+    def _rep_signal(self, xy: Arr, since: Arr, ctx: BodyContext) -> tuple[Arr, Arr]:
+        """The rep signal per row (hip angle of the planted leg, kept continuous when the
+        planted leg changes; from the front the hips' rise) and that leg's knee angle."""
         if self._kind == "rise":
-            return hip_rise(xy, shin_px=ctx.shin_px)
+            return hip_rise(xy, shin_px=ctx.shin_px), np.full(xy.shape[0], np.nan)
         by_leg = {leg: compute_angles(build_chains(xy, leg))["hip"] for leg in _LEGS}
         knees = {leg: compute_angles(build_chains(xy, leg))["knee"] for leg in _LEGS}
         out = np.empty(xy.shape[0])
+        knee_out = np.empty(xy.shape[0])
         tie = self.cfg.legs.tie_s
         for i in range(xy.shape[0]):
             s_l, s_r = since[i]
             if math.isfinite(s_l) and math.isfinite(s_r):
-                leg: LegChoice = "both" if abs(s_l - s_r) < tie else ("left" if s_l < s_r else "right")
+                leg: LegChoice = (
+                    "both" if abs(s_l - s_r) < tie else ("left" if s_l < s_r else "right")
+                )
             elif math.isfinite(s_l):
                 leg = "left"
             elif math.isfinite(s_r):
@@ -375,8 +410,8 @@ class Engine:
                 if math.isfinite(v):
                     self._last_by_leg[name] = v
             out[i] = value + self._offset
-            self._curve_knee.append(float(knees[leg][i]))
-        return out
+            knee_out[i] = float(knees[leg][i])
+        return out, knee_out
 
     # --- reps ------------------------------------------------------------------------
     def _detect(self, values: Arr) -> list[EngineEvent]:
@@ -387,7 +422,9 @@ class Engine:
         self._det_row += n
         return self._on_detector(self._detector.push(rows, values))
 
-    def _on_detector(self, det_events: list[DetectorEvent], *, final: bool = False) -> list[EngineEvent]:
+    def _on_detector(
+        self, det_events: list[DetectorEvent], *, final: bool = False
+    ) -> list[EngineEvent]:
         events: list[EngineEvent] = []
         for ev in det_events:
             if ev.kind == "phase" and ev.phase is not None:
@@ -419,7 +456,13 @@ class Engine:
     def _event(self, kind: str, time_s: float, **kw: object) -> EngineEvent:
         known = self._time(self._rows.end - 1) if self._rows.t.size else time_s
         return EngineEvent.model_validate(
-            {"kind": kind, "time_s": time_s, "known_at_s": known, "counts": dict(self._counts), **kw}
+            {
+                "kind": kind,
+                "time_s": time_s,
+                "known_at_s": known,
+                "counts": dict(self._counts),
+                **kw,
+            }
         )
 
     def _rep_side(self, t0: float, t1: float) -> tuple[LegChoice, Side, float]:
@@ -458,24 +501,28 @@ class Engine:
         return Side.BOTH
 
     def _stance_since_at(self, t: float) -> tuple[float, float]:
-        since = getattr(self, "_stance_since", None)
-        if since is None or since.size == 0:
+        """Since when each foot had been planted at time ``t``."""
+        rows = self._rows
+        if rows.t.size == 0:
             return math.nan, math.nan
-        return float(since[-1, 0]), float(since[-1, 1])
+        i = int(np.clip(np.searchsorted(rows.t, t), 0, rows.t.size - 1))
+        return float(rows.since[i, 0]), float(rows.since[i, 1])
 
     def _complete(
         self, cand: Candidate, row: int, *, final: bool, edge: bool = False
     ) -> list[EngineEvent]:
         rows = self._rows
         cfg = self.cfg
-        ctx = self._context(force=True)
+        ctx = self._context()
         seg_start = max(self._seg_start_row, rows.start)
         b0 = cand.bottom_row if cand.bottom_row is not None else seg_start
-        pad = int(round(1.0 * self.rate))
+        pad = round(1.0 * self.rate)
         w0 = max(seg_start, b0 - pad, rows.start)
         if self.reps and self.reps[-1].segment == self._segment:
             w0 = max(w0, int(self._row_of(self.reps[-1].result.top_s)))
-        w1 = rows.end - 1
+        # The rows a completion can rely on whatever the feed: up to the detector's lag past
+        # the completing row (offline more may be buffered; live no more has arrived).
+        w1 = min(rows.end - 1, row + self._det_smooth.half)
         peak_t = self._time(cand.peak_row)
         low_t = self._time(cand.low_row if not edge else row)
         leg, side, planted = self._rep_side(peak_t - cfg.legs.before_peak_s, low_t)
@@ -513,7 +560,7 @@ class Engine:
             bottom_before=b0 - w0,
             bottom_after=min(cand.low_row if cand.split else row, w1) - w0,
             speed_fraction=cfg.reps.speed_fraction,
-            close_rows=int(round(cfg.reps.gap_close_s * self.rate)),
+            close_rows=round(cfg.reps.gap_close_s * self.rate),
             noise_factor=cfg.reps.noise_factor,
             at_recording_start=w0 == seg_start,
             at_recording_end=final,
@@ -531,7 +578,9 @@ class Engine:
             ph,
             view=view,
             single_leg=single,
-            knee_yaw_gain=cfg.knee.yaw_leak_bench if ctx.on_bench(cfg.exercise) else cfg.knee.yaw_leak_floor,
+            knee_yaw_gain=cfg.knee.yaw_leak_bench
+            if ctx.on_bench(cfg.exercise)
+            else cfg.knee.yaw_leak_floor,
             free_hip_smooth=_smooth_cols(sig.free_hip, self.rate, cfg.reps.speed_sigma_s),
         )
         m["bottom_turnaround_s"] = self._next_lift_gap(ph, t, sig.rise, cut=final)
@@ -541,7 +590,9 @@ class Engine:
         events: list[EngineEvent] = []
         if self.reps and self.reps[-1].segment == self._segment:
             events += self._settle_previous(ph.start_s)
-        record = self._make_record(ph, m, single, side, hidden, rise, float(guessed[ph.peak]), partial_edge=edge)
+        record = self._make_record(
+            ph, m, single, side, hidden, rise, float(guessed[ph.peak]), partial_edge=edge
+        )
         lo, hi = self._row_of(ph.start_s) - rows.start, self._row_of(ph.end_s) - rows.start
         gap = float(np.max(rows.gap[max(lo, 0) : hi + 1])) if hi >= lo else 0.0
         record = replace(
@@ -598,7 +649,8 @@ class Engine:
                     seen = vis[:, k] >= occ.seen_visibility
                     jitter = np.linalg.norm(raw[:, k] - xy[:, k], axis=-1)
                     jitter = jitter[np.isfinite(jitter)]
-                    jumpy = jitter.size > 0 and float(np.median(jitter)) > occ.max_jitter_shins * ctx.shin_px
+                    limit = occ.max_jitter_shins * ctx.scale_px
+                    jumpy = jitter.size > 0 and float(np.median(jitter)) > limit
                     if seen.mean() < occ.min_seen_share or jumpy:
                         hidden_points.add(f"{s} {joint}")
                         if metric not in bad:
@@ -618,7 +670,11 @@ class Engine:
             signal, rate_hz=self.rate, window_s=cfg.fit_windows_s[0], polyorder=cfg.fit_polyorder
         )
         return braking_s(
-            speed, lo=ph.peak, hi=ph.bottom_after, rate_hz=self.rate, speed_fraction=cfg.speed_fraction
+            speed,
+            lo=ph.peak,
+            hi=ph.bottom_after,
+            rate_hz=self.rate,
+            speed_fraction=cfg.speed_fraction,
         )
 
     def _hips_rose(self, rise: Arr, ph: PhaseTimes) -> bool:
@@ -641,16 +697,22 @@ class Engine:
         if ph.lowering_cut or cut:
             return None
         dt = 1.0 / self.rate
-        end_row = int(math.ceil((ph.end_s - float(t[0])) / dt))
-        speed = angular_speed(_fill_nan(rise), rate_hz=self.rate, sigma_s=self.cfg.reps.speed_sigma_s)
+        end_row = math.ceil((ph.end_s - float(t[0])) / dt)
+        speed = angular_speed(
+            _fill_nan(rise), rate_hz=self.rate, sigma_s=self.cfg.reps.speed_sigma_s
+        )
         lift = speed[: max(ph.peak, 1)]
         thr = self.cfg.reps.speed_fraction * max(float(np.max(lift)) if lift.size else 0.0, 1e-6)
         after = np.flatnonzero(speed[end_row:] > thr)
         if after.size:
             i = end_row + int(after[0])
-            start = float(t[i - 1]) + dt * float(
-                np.clip((thr - speed[i - 1]) / max(speed[i] - speed[i - 1], 1e-9), 0, 1)
-            ) if i > 0 else float(t[i])
+            start = (
+                float(t[i - 1])
+                + dt
+                * float(np.clip((thr - speed[i - 1]) / max(speed[i] - speed[i - 1], 1e-9), 0, 1))
+                if i > 0
+                else float(t[i])
+            )
             return max(start - ph.end_s, 0.0)
         return None
 
@@ -696,7 +758,9 @@ class Engine:
             on_bench=bench,
             single_leg=single,
             pause_s=opts.pause_s if opts.pause_s is not None else self.cfg.tempo.pause_s,
-            lowering_s=opts.lowering_s if opts.lowering_s is not None else self.cfg.tempo.lowering_s,
+            lowering_s=opts.lowering_s
+            if opts.lowering_s is not None
+            else self.cfg.tempo.lowering_s,
         )
 
     def _with_faults(self, rec: RepRecord, m: dict[str, float | None]) -> RepRecord:
@@ -754,17 +818,31 @@ class Engine:
         out: list[EngineEvent] = []
         prev = self.reps[-2] if len(self.reps) > 1 else None
         if prev is None:
-            out.append(self._event("working_leg", r.start_s, side=rec.side, message=_leg_text(rec.side)))
+            out.append(
+                self._event("working_leg", r.start_s, side=rec.side, message=_leg_text(rec.side))
+            )
         elif prev.side is not rec.side:
             out.append(
-                self._event("side_switch", r.start_s, side=rec.side, message=f"switch: {_leg_text(rec.side)}")
+                self._event(
+                    "side_switch",
+                    r.start_s,
+                    side=rec.side,
+                    message=f"switch: {_leg_text(rec.side)}",
+                )
             )
         n = self._counts[rec.side.value]
         label = "" if rec.side is Side.BOTH else f" {rec.side.value}"
         out.append(self._event("rep", r.end_s, side=rec.side, rep=r, message=f"{n}{label}"))
         for f in r.faults:
             out.append(
-                self._event("fault", r.end_s, side=rec.side, rep_index=r.index, fault=f, message=f.cue or f.title)
+                self._event(
+                    "fault",
+                    r.end_s,
+                    side=rec.side,
+                    rep_index=r.index,
+                    fault=f,
+                    message=f.cue or f.title,
+                )
             )
         if rec.hidden:
             pts = ", ".join(rec.hidden_points) or "landmarks"
@@ -814,11 +892,10 @@ class Engine:
         events = self._take_grid(*self._grid.flush())
         events += self._take_smoothed(self._smooth.flush())
         if self._kind is None and self._rows.t.size:
+            # A recording shorter than the view lock: decide from all of it.
+            self._ctx = read_context(self._reservoir.array(), view_cfg=self.cfg.view)
             self._lock_kind()
-            since = getattr(self, "_pre_since", None)
-            if since is not None:
-                self._pre_since = None
-                events += self._signal_rows(self._rows.start, since)
+            events += self._signal_rows()
         smoothed = self._det_smooth.flush()
         self._ending = True  # what completes now was cut by the end of the recording
         events += self._detect(smoothed[:, 0]) if smoothed.size else []
@@ -827,7 +904,8 @@ class Engine:
 
     @property
     def context(self) -> BodyContext:
-        return self._context(force=True)
+        """The recording as a whole, from every row seen so far."""
+        return read_context(self._reservoir.array(), view_cfg=self.cfg.view)
 
     def curves(self) -> tuple[Arr, Arr, Arr]:
         n = min(len(self._curve_t), len(self._curve_hip), len(self._curve_knee))

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from thrustcoach.analysis.result import FaultFinding, RepResult
 from thrustcoach.vocab import Side
 
-__all__ = ["EventKind", "EngineEvent", "PhaseName"]
+__all__ = ["EngineEvent", "EventKind", "PhaseName"]
 
 EventKind = Literal[
     "set_started",  # the first lift of the recording (or after the lifter came back)

@@ -57,7 +57,7 @@ def _ffill(rows: Arr, first: Arr) -> Arr:
     idx = np.where(ok, np.arange(flat.shape[0])[:, None], 0)
     np.maximum.accumulate(idx, axis=0, out=idx)
     filled = flat[idx, np.arange(flat.shape[1])]
-    return filled.reshape(stacked.shape)
+    return np.asarray(filled.reshape(stacked.shape), dtype=np.float64)
 
 
 class _SwapGroup:
@@ -111,12 +111,15 @@ class SwapCorrector:
             swapped = self._group(group, time_s, xy, prev, shin)
             rows = np.flatnonzero(swapped)
             if rows.size:
-                out[np.ix_(rows, group.left)] = xy[np.ix_(rows, group.right)]
-                out[np.ix_(rows, group.right)] = xy[np.ix_(rows, group.left)]
+                left, right = np.asarray(group.left), np.asarray(group.right)
+                out[np.ix_(rows, left)] = xy[np.ix_(rows, right)]
+                out[np.ix_(rows, right)] = xy[np.ix_(rows, left)]
             any_swap |= swapped
         return out, any_swap
 
-    def _group(self, g: _SwapGroup, time_s: Arr, cur: Arr, prev: Arr, shin: Arr) -> NDArray[np.bool_]:
+    def _group(
+        self, g: _SwapGroup, time_s: Arr, cur: Arr, prev: Arr, shin: Arr
+    ) -> NDArray[np.bool_]:
         n = cur.shape[0]
         a, b = cur[:, g.left], cur[:, g.right]
         pa, pb = prev[:, g.left], prev[:, g.right]
@@ -172,16 +175,15 @@ class StanceTracker:
         self.excursion_s = excursion_s
         self.history_s = history_s
         self._feet = [
-            _Foot(np.full((3, 2), np.nan), np.zeros(3, np.int64), math.nan, math.nan)
-            for _ in SIDES
+            _Foot(np.full((3, 2), np.nan), np.zeros(3, np.int64), math.nan, math.nan) for _ in SIDES
         ]
         self._closed: list[deque[tuple[float, float]]] = [deque() for _ in SIDES]
 
-    def push(self, time_s: Arr, xy: Arr, *, shin_px: float) -> Arr:
-        """Feed rows; returns ``(m, 2)``: per row and foot, since when it has been still
-        (NaN while it moves)."""
+    def push(self, time_s: Arr, xy: Arr, *, shin_px: Arr) -> Arr:
+        """Feed rows (with the shin length to measure them by, per row); returns
+        ``(m, 2)``: per row and foot, since when it has been still (NaN while it moves)."""
         out = np.full((time_s.shape[0], 2), np.nan)
-        radius = self.radius_shins * shin_px
+        radii = self.radius_shins * shin_px
         for s, side in enumerate(SIDES):
             idx = [point_index(side, j) for j in FOOT]
             foot, closed = self._feet[s], self._closed[s]
@@ -191,7 +193,7 @@ class StanceTracker:
                 if not seen.any():
                     out[r, s] = foot.since
                     continue
-                self._step(foot, closed, t, pts, seen, radius)
+                self._step(foot, closed, t, pts, seen, float(radii[r]))
                 out[r, s] = foot.since
             horizon = float(time_s[-1]) - self.history_s if time_s.size else -math.inf
             while closed and closed[0][1] < horizon:

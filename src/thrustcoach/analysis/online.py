@@ -19,18 +19,20 @@ from __future__ import annotations
 import math
 import warnings
 from collections import deque
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["CenteredSmoother", "Reservoir", "Resampler", "gaussian_kernel"]
+__all__ = ["CenteredSmoother", "Resampler", "Reservoir", "gaussian_kernel"]
 
 Arr = NDArray[np.float64]
+_EPS = 1e-9  # seconds: frame and row times this close are the same instant
 
 
-def gaussian_kernel(sigma_rows: float) -> Arr:
-    """A normalised Gaussian kernel truncated at three standard deviations."""
-    half = max(int(math.ceil(3.0 * sigma_rows)), 1)
+def gaussian_kernel(sigma_rows: float, truncate: float = 3.0) -> Arr:
+    """A normalised Gaussian kernel truncated at ``truncate`` standard deviations."""
+    half = max(math.ceil(truncate * sigma_rows), 1)
     x = np.arange(-half, half + 1, dtype=np.float64)
     k = np.exp(-0.5 * (x / max(sigma_rows, 1e-9)) ** 2)
     return np.asarray(k / k.sum(), dtype=np.float64)
@@ -57,7 +59,7 @@ class Resampler:
         self._values: list[deque[float]] = [deque() for _ in range(n_channels)]
         self._frame_times: deque[float] = deque()  # every frame, for the gap length
 
-    def grid_time(self, k: int | Arr) -> Arr:
+    def grid_time(self, k: int | NDArray[Any]) -> Arr:
         assert self.t0 is not None
         return np.asarray(self.t0 + np.asarray(k, dtype=np.float64) * self.dt)
 
@@ -82,12 +84,14 @@ class Resampler:
         return self._emit(final=True)
 
     def _settled_until(self, final: bool) -> float:
-        if final:
+        if final or self.t0 is None:
             return self.latest_t
         until = self.latest_t
         for times in self._times:
-            if times and self.latest_t - times[-1] <= self.max_gap_s:
-                until = min(until, times[-1])
+            # A channel not seen yet counts as last seen at the first frame.
+            last = times[-1] if times else self.t0
+            if self.latest_t - last <= self.max_gap_s:
+                until = min(until, last)
         return until
 
     def _emit(self, *, final: bool) -> tuple[Arr, Arr, Arr]:
@@ -95,7 +99,7 @@ class Resampler:
         if self.t0 is None:
             return empty
         until = self._settled_until(final)
-        last_k = int(math.floor((until - self.t0) / self.dt + 1e-9))
+        last_k = math.floor((until - self.t0) / self.dt + _EPS / self.dt)
         if last_k < self.next_k:
             return empty
         ks = np.arange(self.next_k, last_k + 1)
@@ -113,12 +117,13 @@ class Resampler:
         if times.size == 0:
             return np.full(grid.shape, np.nan)
         vals = np.fromiter(self._values[c], dtype=np.float64, count=len(self._values[c]))
-        hi = np.searchsorted(times, grid, side="left")  # first sample at or after the row
+        # First sample at or after the row (a row may sit a rounding error past a frame).
+        hi = np.searchsorted(times, grid - _EPS, side="left")
         lo = np.clip(hi - 1, 0, times.size - 1)
         hi_c = np.clip(hi, 0, times.size - 1)
-        exact = (hi < times.size) & (times[hi_c] == grid)
+        exact = (hi < times.size) & (np.abs(times[hi_c] - grid) <= _EPS)
         bracketed = (hi > 0) & (hi < times.size) & (times[hi_c] - times[lo] <= self.max_gap_s)
-        res = np.interp(grid, times, vals)
+        res = np.interp(np.minimum(grid, times[-1]), times, vals)
         return np.where(exact | bracketed, res, np.nan)
 
     def _gaps(self, grid: Arr) -> Arr:
@@ -127,7 +132,8 @@ class Resampler:
         if ft.size < 2:
             return np.zeros(grid.shape)
         gap = ft[pos] - ft[pos - 1]
-        return np.where(np.isin(grid, ft), 0.0, gap)
+        on_frame = np.abs(ft[np.clip(np.searchsorted(ft, grid - _EPS), 0, ft.size - 1)] - grid)
+        return np.where(on_frame <= _EPS, 0.0, gap)
 
     def _trim(self, next_grid_t: float) -> None:
         # Keep one sample before the next row (to interpolate from) and anything newer.
@@ -149,8 +155,10 @@ class CenteredSmoother:
     a long occlusion gets no invented values.
     """
 
-    def __init__(self, *, n_channels: int, sigma_rows: float, min_weight: float = 0.35) -> None:
-        self.kernel = gaussian_kernel(sigma_rows)
+    def __init__(
+        self, *, n_channels: int, sigma_rows: float, min_weight: float = 0.35, truncate: float = 3.0
+    ) -> None:
+        self.kernel = gaussian_kernel(sigma_rows, truncate)
         self.half = (self.kernel.size - 1) // 2
         self.n_channels = n_channels
         self.min_weight = min_weight

@@ -66,7 +66,7 @@ def phase_speed(angle: Arr, *, rate_hz: float, window_s: float, polyorder: int) 
     keeps a phase's peak speed and the width of its speed profile, where a low-pass of the
     same noise reduction would flatten the peak and spread the profile (longer phases)."""
     n = angle.shape[0]
-    window = int(round(window_s * rate_hz)) | 1
+    window = round(window_s * rate_hz) | 1
     if window >= n:
         window = (n - 1) | 1 if n > 2 else 1
         if window >= n:
@@ -162,6 +162,7 @@ def time_phases(
     noise_factor: float,
     at_recording_start: bool,
     at_recording_end: bool,
+    peak_search_rows: int = 15,
 ) -> PhaseTimes:
     """Phase instants of the rep whose lockout is near row ``peak`` of the window, between
     the bottoms near ``bottom_before`` and ``bottom_after`` (rows of ``angle``). ``speeds``
@@ -170,7 +171,11 @@ def time_phases(
     n = angle.shape[0]
     b0 = int(np.clip(bottom_before, 0, n - 1))
     b1 = int(np.clip(bottom_after, 0, n - 1))
-    p = b0 + int(np.argmax(angle[b0 : b1 + 1]))
+    # The lockout near where the detector saw it (a jump at the window's start, where the
+    # other side's set ended, is not this rep's top).
+    near = max(int(peak_search_rows), 1)
+    lo_p, hi_p = max(b0, peak - near), max(min(b1, peak + near), max(b0, peak - near))
+    p = lo_p + int(np.argmax(angle[lo_p : hi_p + 1]))
     b0 = b0 + int(np.argmin(angle[b0 : p + 1]))
     b1 = p + int(np.argmin(angle[p : b1 + 1]))
     dt = float(time_s[1] - time_s[0]) if n > 1 else 0.0

@@ -68,7 +68,9 @@ def analyze(series: LandmarkSeries, *, options: AnalysisOptions | None = None) -
     return final_result(engine, info)
 
 
-def _recognise(ctx: BodyContext, reps: list[RepRecord], cfg: AnalysisConfig) -> tuple[Exercise, str]:
+def _recognise(
+    ctx: BodyContext, reps: list[RepRecord], cfg: AnalysisConfig
+) -> tuple[Exercise, str]:
     if ctx.body_problem is not None:
         return Exercise.NOT_RECOGNIZED, ctx.body_problem
     if ctx.is_upright(cfg.exercise):
@@ -86,7 +88,9 @@ def _recognise(ctx: BodyContext, reps: list[RepRecord], cfg: AnalysisConfig) -> 
     return _TABLE[(bench, single)], f"shoulders {where}, {legs}"
 
 
-def _choose_exercise(found: Exercise, reason: str, opts: AnalysisOptions) -> tuple[Exercise, list[str]]:
+def _choose_exercise(
+    found: Exercise, reason: str, opts: AnalysisOptions
+) -> tuple[Exercise, list[str]]:
     warnings: list[str] = []
     if opts.exercise is None:
         if found is Exercise.NOT_RECOGNIZED:
@@ -112,7 +116,12 @@ def _edge_ok(rec: RepRecord, others: list[RepRecord], cfg: AnalysisConfig) -> bo
 def _final_reps(engine: Engine, exercise: Exercise) -> list[RepRecord]:
     recs = list(engine.reps)
     full = [r for r in recs if not r.result.partial]
-    kept = [r for r in recs if not r.result.partial or _edge_ok(r, [o for o in full if o.segment == r.segment], engine.cfg)]
+    kept = [
+        r
+        for r in recs
+        if not r.result.partial
+        or _edge_ok(r, [o for o in full if o.segment == r.segment], engine.cfg)
+    ]
     single = exercise in SINGLE
     opts, cfg = engine.opts, engine.cfg
     ctx = FaultContext(
@@ -132,7 +141,9 @@ def _final_reps(engine: Engine, exercise: Exercise) -> list[RepRecord]:
             metrics["free_leg_motion_deg"] = None
         faults = detect_faults(metrics, ctx=ctx)
         clean = {k: (None if v is None else round(v, 3)) for k, v in metrics.items()}
-        result = rec.result.model_copy(update={**clean, "faults": faults, "side": side, "index": i + 1})
+        result = rec.result.model_copy(
+            update={**clean, "faults": faults, "side": side, "index": i + 1}
+        )
         out.append(replace(rec, result=result, side=side, metrics=metrics))
     return _outvote_lone_sides(out)
 
@@ -219,7 +230,9 @@ def final_result(engine: Engine, info: InputInfo) -> AnalysisResult:
         more.append("no reps found: the hips never rose and fell by a full range of motion")
     t, hip, knee = engine.curves()
     curves = Curves.model_construct(
-        time_s=tuple(t.tolist()), hip_angle_deg=tuple(hip.tolist()), knee_angle_deg=tuple(knee.tolist())
+        time_s=tuple(t.tolist()),
+        hip_angle_deg=tuple(hip.tolist()),
+        knee_angle_deg=tuple(knee.tolist()),
     )
     return base.model_copy(
         update={

@@ -85,7 +85,7 @@ def _extended_raise_deg(cfg: SyntheticSet, hip: Arr, torso: Arr) -> float:
     i = int(np.argmin(hip[:, 1]))
     below = np.degrees(np.arctan2(-torso[i, 1], abs(torso[i, 0])))  # torso's slope there
     clear = np.degrees(np.arcsin(np.clip((ANKLE_HEIGHT_M + 0.03 - hip[i, 1]) / reach, -1, 1)))
-    return max(cfg.free_leg_raise_deg, below + clear)
+    return max(cfg.free_leg_raise_deg, float(below + clear))
 
 
 def _thrust_world(cfg: SyntheticSet, s: dict[str, Arr]) -> dict[str, Arr]:

@@ -1,0 +1,86 @@
+"""One engine, two feeds: a recording fed a frame at a time gives what ``analyze`` gives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from thrustcoach.analysis import AnalysisOptions, Engine, InputInfo, analyze, final_result
+from thrustcoach.pose.series import LandmarkSeries
+from thrustcoach.pose.synthetic import Camera, SyntheticSet, generate
+from thrustcoach.vocab import FaultCode, Side
+
+CASES = {
+    "switch, swaps": SyntheticSet(
+        sides=(Side.LEFT, Side.RIGHT), reps_per_side=4, swap_rate_per_min=6.0, noise_px=2.0, seed=3
+    ),
+    "extended, oblique": SyntheticSet(
+        free_leg="extended", camera=Camera(yaw_deg=45.0), reps_per_side=4, seed=4
+    ),
+    "filmed from the top, ends lowering": SyntheticSet(
+        start="top", end="lowering", reps_per_side=4, dropout_rate=0.04, seed=5
+    ),
+    "bounce": SyntheticSet(reps_per_side=5, faults={FaultCode.BOUNCE: 0.0}, seed=6),
+}
+
+
+def _live(series: LandmarkSeries, chunk: int) -> tuple[list[str], object]:
+    engine = Engine(series.names, options=AnalysisOptions())
+    kinds: list[str] = []
+    for i in range(0, series.n_frames, chunk):
+        sl = slice(i, i + chunk)
+        kinds += [
+            e.kind for e in engine.feed(series.time_s[sl], series.xyz[sl], series.visibility[sl])
+        ]
+    kinds += [e.kind for e in engine.finish()]
+    info = InputInfo(
+        path="",
+        kind="landmarks",
+        frames=series.n_frames,
+        duration_s=series.duration_s,
+        fps=series.fps,
+    )
+    return kinds, final_result(engine, info)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize("chunk", [1, 7])
+def test_frame_by_frame_equals_the_whole_recording(name: str, chunk: int) -> None:
+    series = generate(CASES[name]).series
+    offline = analyze(series)
+    kinds, live = _live(series, chunk)
+    assert live.exercise is offline.exercise
+    assert [(r.side, r.index) for r in live.reps] == [(r.side, r.index) for r in offline.reps]
+    for a, b in zip(live.reps, offline.reps, strict=True):
+        for name_ in ("start_s", "top_s", "pause_end_s", "end_s"):
+            assert getattr(a, name_) == pytest.approx(getattr(b, name_), abs=0.05)
+        assert {f.code for f in a.faults} == {f.code for f in b.faults}
+    assert kinds.count("rep") == len(offline.reps)
+    assert kinds[-1] == "set_ended"
+
+
+def test_a_rep_is_reported_within_half_a_second_of_its_lowering_ending() -> None:
+    series = generate(CASES["switch, swaps"]).series
+    engine = Engine(series.names)
+    delays = []
+    for i in range(series.n_frames):
+        for e in engine.feed(
+            series.time_s[i : i + 1], series.xyz[i : i + 1], series.visibility[i : i + 1]
+        ):
+            if e.kind == "rep" and e.rep is not None:
+                delays.append(float(series.time_s[i]) - e.rep.end_s)
+    assert delays and max(delays) <= 0.5, delays
+
+
+def test_memory_stays_bounded_on_a_long_session() -> None:
+    base = generate(SyntheticSet(reps_per_side=8, seed=8)).series
+    engine = Engine(base.names)
+    offset = 0.0
+    for _ in range(12):  # ~6 minutes of reps, fed in 1 s chunks
+        for i in range(0, base.n_frames, 30):
+            sl = slice(i, i + 30)
+            engine.feed(base.time_s[sl] + offset, base.xyz[sl], base.visibility[sl])
+        offset += float(base.time_s[-1]) + 1.0
+    rows_kept = engine._rows.t.shape[0]
+    assert rows_kept <= 90 * engine.rate, rows_kept
+    assert np.isfinite(engine._rows.t).all()
