@@ -16,6 +16,7 @@ from rich.table import Table
 
 from thrustcoach.analysis import AnalysisOptions, AnalysisResult, FaultFinding, analyze
 from thrustcoach.analysis.plot import plot_analysis
+from thrustcoach.cli.safe import plain
 from thrustcoach.cli.video_input import VideoSettings, finish, load_series
 from thrustcoach.errors import InputFileError, UsageError
 from thrustcoach.pose.series import LandmarkSeries
@@ -99,7 +100,7 @@ def render_report(result: AnalysisResult, *, out: Console = console) -> None:
     """Print the human report of one analysis."""
     inp = result.input
     out.print(
-        f"[bold]{inp.path or 'landmarks'}[/]: {inp.frames} frames, "
+        f"[bold]{plain(inp.path or 'landmarks')}[/]: {inp.frames} frames, "
         f"{inp.duration_s:.1f} s at {inp.fps:.0f} fps"
     )
     out.print(
@@ -133,7 +134,7 @@ def render_report(result: AnalysisResult, *, out: Console = console) -> None:
         for name, diff in result.summary.left_minus_right.items():
             out.print(f"left - right {name}: {diff:+g}")
     for w in result.warnings:
-        out.print(f"[yellow]warning:[/] {w}")
+        out.print(f"[yellow]warning:[/] {plain(w)}")
 
 
 def run(
@@ -210,4 +211,4 @@ def register(app: typer.Typer) -> None:
         render_report(run(file, options, json_out=json_out, plot=plot, video=video))
         for label, p in (("json", json_out), ("plot", plot), ("annotated video", annotate)):
             if p is not None:
-                console.print(f"{label} written to {p}")
+                console.print(f"{label} written to {plain(p)}")

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from thrustcoach.batch import BatchOptions, ItemResult, find_videos, run_batch
 from thrustcoach.cli.pose import max_fps_option
+from thrustcoach.cli.safe import plain
 from thrustcoach.errors import InputFileError
 from thrustcoach.pose.extract import default_workers
 
@@ -29,7 +30,7 @@ def _table(items: list[ItemResult]) -> Table:
             it.status
         ]
         table.add_row(
-            Path(it.video).name,
+            plain(Path(it.video).name),
             status,
             it.exercise if it.status != "failed" else "(see below)",
             f"{it.reps_left}/{it.reps_right}/{it.reps_both}" if it.status != "failed" else "",
@@ -89,7 +90,7 @@ def batch_command(
         console.print(f"summary: {out / 'summary.csv'}")
     failed = [i for i in items if i.status == "failed"]
     for it in failed:
-        err_console.print(f"[red]failed:[/] {Path(it.video).name}: {it.error}")
+        err_console.print(f"[red]failed:[/] {plain(Path(it.video).name)}: {plain(it.error)}")
     if failed:
         raise InputFileError(
             f"{len(failed)} of {len(items)} videos failed",

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from thrustcoach.cli.log_common import athlete_option_help, db_session, resolve_athlete
+from thrustcoach.cli.safe import plain
 from thrustcoach.errors import InputFileError, NotFoundError
 from thrustcoach.log import repo
 from thrustcoach.log.results import session_results
@@ -31,7 +32,7 @@ def plan_cmd(
         who = resolve_athlete(s, athlete)
         plan = repo.save_plan(s, athlete_id=who.id, plan_json=text)
         console.print(
-            f"stored plan {plan.id} {plan.name!r} for {who.name} "
+            f"stored plan {plan.id} {plain(repr(plan.name))} for {plain(who.name)} "
             f"({plan.weeks} weeks from {plan.start_date})"
         )
 
@@ -51,7 +52,7 @@ def results_cmd(
             plan_id = latest.id
         results = session_results(s, athlete_id=who.id, plan_id=plan_id)
     out.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    console.print(f"wrote {len(results)} session results of plan {plan_id} to {out}")
+    console.print(f"wrote {len(results)} session results of plan {plan_id} to {plain(out)}")
 
 
 def register_plan_commands(log_app: typer.Typer) -> None:

@@ -17,6 +17,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from thrustcoach.cli.safe import plain
 from thrustcoach.errors import UsageError
 from thrustcoach.pose.extract import PoseRun, default_workers, extract_landmarks
 from thrustcoach.pose.io import write_landmarks_csv
@@ -77,14 +78,14 @@ def run_pose(
 
 def render_pose_summary(run: PoseRun, *, quiet: bool) -> None:
     for w in run.warnings:
-        err_console.print(f"[yellow]warning:[/] {w}")
+        err_console.print(f"[yellow]warning:[/] {plain(w)}")
     if quiet:
         return
     info = run.info
     speed = run.frames_per_s
     realtime = info.duration_s / run.elapsed_s if run.elapsed_s > 0 else 0.0
     console.print(
-        f"{info.path.name}: {info.resolution}, {info.duration_s:.1f} s at {info.fps:.2f} fps"
+        f"{plain(info.path.name)}: {info.resolution}, {info.duration_s:.1f} s at {info.fps:.2f} fps"
         + (f", rotated {info.rotation_deg} deg" if info.rotation_deg else "")
         + f"; person found in {run.frames_with_person} of {run.frames_analysed} frames; "
         f"{speed:.1f} frames/s ({realtime:.2f}x real time) with {run.workers} worker(s)"
@@ -107,7 +108,7 @@ def pose_command(
     write_landmarks_csv(run.series, output)
     render_pose_summary(run, quiet=quiet)
     if not quiet:
-        console.print(f"wrote {output}")
+        console.print(f"wrote {plain(output)}")
 
 
 def register(app: typer.Typer) -> None:

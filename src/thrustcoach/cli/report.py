@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 
 from thrustcoach.cli.log_common import athlete_option_help, db_session, resolve_athlete
+from thrustcoach.cli.safe import plain
 from thrustcoach.log.report import build_report
 
 __all__ = ["register"]
@@ -24,7 +25,10 @@ def report(
     with db_session(read_only=True) as s:
         who = resolve_athlete(s, athlete)
         result = build_report(s, athlete_id=who.id, out_dir=out, weeks=weeks)
-    console.print(f"report for {who.name}: {result.sets} sets over {weeks} weeks -> {result.html}")
+    console.print(
+        f"report for {plain(who.name)}: {result.sets} sets over {weeks} weeks -> "
+        f"{plain(result.html)}"
+    )
     for flag in result.flags:
         if flag.flagged:
             console.print(
