@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 from thrustcoach.cli.log_common import athlete_option_help, db_session, parse_date, resolve_athlete
 from thrustcoach.cli.log_plan import register_plan_commands
 from thrustcoach.cli.log_prompt import interactive_add
+from thrustcoach.cli.safe import plain
 from thrustcoach.errors import InputFileError, NotFoundError, UsageError
-from thrustcoach.log import repo
+from thrustcoach.log import commit_and_yield, repo
 from thrustcoach.log.analyses import attach_analysis, set_records
 from thrustcoach.log.analytics import side_summaries
 from thrustcoach.log.io import export_csv, import_workouts
@@ -85,7 +86,7 @@ def athlete_cmd(
                 s, athlete_id=athlete.id, mass_kg=body_mass, measured_on=parse_date(date)
             )
         console.print(
-            f"athlete {athlete.id} {athlete.name!r} {verb} "
+            f"athlete {athlete.id} {plain(repr(athlete.name))} {verb} "
             f"(weak side: {athlete.weak_side or 'unknown'})"
         )
 
@@ -244,10 +245,10 @@ def _set_json(x: SetEntry) -> dict[str, Any]:
 def _print_sets(name: str, sets: list[SetEntry]) -> None:
     if not sets:
         console.print(
-            f"no sets logged for {name} in this period (add one with 'thrustcoach log add')"
+            f"no sets logged for {plain(name)} in this period (add one with 'thrustcoach log add')"
         )
         return
-    table = Table(title=f"{name}: logged sets")
+    table = Table(title=f"{plain(name)}: logged sets")
     for col in ("id", "date", "#", "side", "variant", "reps", "target", "load kg", "RPE", "form"):
         table.add_column(col, no_wrap=col in ("id", "date", "load kg"))
     for x in sets:
@@ -377,7 +378,7 @@ def export_cmd(
     with db_session(read_only=True) as s:
         athlete_id = resolve_athlete(s, athlete).id if athlete else None
         paths = export_csv(s, out_dir=out, athlete_id=athlete_id)
-    console.print(f"wrote {len(paths)} files to {out}: " + ", ".join(p.name for p in paths))
+    console.print(f"wrote {len(paths)} files to {plain(out)}: " + ", ".join(p.name for p in paths))
 
 
 @log_app.command("import")
@@ -393,10 +394,15 @@ def import_cmd(
     with db_session() as s:
         who = resolve_athlete(s, athlete)
         report = import_workouts(
-            s, path=file, athlete_id=who.id, weight_unit=unit, skip_invalid=skip_invalid
+            s,
+            path=file,
+            athlete_id=who.id,
+            weight_unit=unit,
+            skip_invalid=skip_invalid,
+            checkpoint=lambda: commit_and_yield(s),  # batches: other writers get in between
         )
     for line in report.lines():
-        console.print(line, markup=False)
+        console.print(plain(line))
 
 
 register_plan_commands(log_app)

@@ -8,6 +8,7 @@ Models: :mod:`thrustcoach.log.models`.
 """
 
 from thrustcoach.log.db import (
+    commit_and_yield,
     dispose_engines,
     get_engine,
     make_engine,
@@ -45,6 +46,7 @@ __all__ = [
     "TrainingSession",
     "User",
     "VideoAnalysis",
+    "commit_and_yield",
     "dispose_engines",
     "get_engine",
     "make_engine",

@@ -39,6 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column, relationship
 
 __all__ = [
+    "MAX_ROW_ID",
     "ApiToken",
     "Athlete",
     "Base",
@@ -63,6 +64,9 @@ NAMING_CONVENTION = {
 }
 
 LOAD = Numeric(7, 2, asdecimal=True)
+# Integer primary keys are 32-bit on PostgreSQL: a larger id cannot name a row, and handing it
+# to the driver fails (SQLite: OverflowError past 2**63; PostgreSQL: "integer out of range").
+MAX_ROW_ID = 2**31 - 1
 
 
 class Role(StrEnum):
