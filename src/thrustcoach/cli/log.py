@@ -20,13 +20,15 @@ from sqlalchemy.orm import Session
 from thrustcoach.cli.log_common import athlete_option_help, db_session, parse_date, resolve_athlete
 from thrustcoach.cli.log_plan import register_plan_commands
 from thrustcoach.cli.log_prompt import interactive_add
+from thrustcoach.cli.outputs import check_output_dir
 from thrustcoach.cli.safe import plain
 from thrustcoach.errors import InputFileError, NotFoundError, UsageError
+from thrustcoach.files import configured_limit, read_text_limited
 from thrustcoach.log import commit_and_yield, repo
 from thrustcoach.log.analyses import attach_analysis, set_records
 from thrustcoach.log.analytics import side_summaries
 from thrustcoach.log.io import export_csv, import_workouts
-from thrustcoach.log.models import SetEntry
+from thrustcoach.log.models import MAX_ROW_ID, SetEntry
 from thrustcoach.log.planview import PlanView, match_planned_set
 from thrustcoach.log.symmetry import infer_weak_side, weekly_symmetry
 from thrustcoach.vocab import Side
@@ -279,7 +281,9 @@ def _print_sets(name: str, sets: list[SetEntry]) -> None:
 
 @log_app.command("edit")
 def edit_cmd(
-    set_id: int = typer.Argument(..., help="Id of the set (see 'log show')."),
+    set_id: int = typer.Argument(
+        ..., min=1, max=MAX_ROW_ID, help="Id of the set (see 'log show')."
+    ),
     athlete: str | None = ATHLETE,
     variant: str | None = typer.Option(None, "--variant"),
     side: str | None = typer.Option(None, "--side"),
@@ -323,7 +327,9 @@ def edit_cmd(
 
 @log_app.command("delete")
 def delete_cmd(
-    set_id: int = typer.Argument(..., help="Id of the set (see 'log show')."),
+    set_id: int = typer.Argument(
+        ..., min=1, max=MAX_ROW_ID, help="Id of the set (see 'log show')."
+    ),
     athlete: str | None = ATHLETE,
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
@@ -343,7 +349,7 @@ def attach_cmd(
     file: Path = typer.Argument(
         ..., help="Analysis JSON ('thrustcoach analyze --json'), landmark file or video."
     ),
-    set_id: int = typer.Option(..., "--set", help="Id of the logged set."),
+    set_id: int = typer.Option(..., "--set", min=1, max=MAX_ROW_ID, help="Id of the logged set."),
     athlete: str | None = ATHLETE,
 ) -> None:
     """Attach a video analysis to a set (a video or landmark file is analysed first)."""
@@ -360,10 +366,12 @@ def _analysis_document(file: Path) -> str:
     if not file.is_file():
         raise InputFileError(f"{file} does not exist or is not a file")
     if file.suffix.lower() == ".json":
-        try:
-            return file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputFileError(f"cannot read {file}: {exc}") from exc
+        return read_text_limited(
+            file,
+            max_bytes=configured_limit("max_json_mb"),
+            what="an analysis JSON",
+            setting="max_json_mb",
+        )
     from thrustcoach.cli.log_prompt import analyse_file
 
     return json.dumps(analyse_file(file, video=file.suffix.lower() in VIDEO_SUFFIXES))
@@ -375,6 +383,7 @@ def export_cmd(
     athlete: str | None = typer.Option(None, "--athlete", "-a", help="Only this athlete."),
 ) -> None:
     """Export the whole log as CSV files (one per table; accounts are never exported)."""
+    check_output_dir(out, flag="--out")
     with db_session(read_only=True) as s:
         athlete_id = resolve_athlete(s, athlete).id if athlete else None
         paths = export_csv(s, out_dir=out, athlete_id=athlete_id)
