@@ -31,6 +31,7 @@ from thrustcoach.log.io import export_csv, import_workouts
 from thrustcoach.log.models import MAX_ROW_ID, SetEntry
 from thrustcoach.log.planview import PlanView, match_planned_set
 from thrustcoach.log.symmetry import infer_weak_side, weekly_symmetry
+from thrustcoach.text import shorten
 from thrustcoach.vocab import Side
 
 __all__ = ["register"]
@@ -97,9 +98,12 @@ def _parse_bilateral(text: str | None) -> tuple[str | None, int | None]:
     if text is None:
         return None, None
     parts = text.lower().replace("×", "x").split("x")
-    if len(parts) != 2 or not parts[1].strip().isdigit():
-        raise UsageError(f"--bilateral {text!r} is not LOADxREPS", hint="e.g. 80x8 or 80,5x6")
-    return parts[0].strip(), int(parts[1])
+    reps = parts[1].strip() if len(parts) == 2 else ""
+    if not (reps.isascii() and reps.isdigit()) or len(reps) > 3:
+        raise UsageError(
+            f"--bilateral {shorten(text)} is not LOADxREPS", hint="e.g. 80x8 or 80,5x6"
+        )
+    return parts[0].strip(), int(reps)
 
 
 @log_app.command("add")

@@ -45,7 +45,7 @@ def _ask(prompt: str, default: Any, parse: Any, console: Console) -> Any:
 def _whole_number(text: str) -> int:
     """Reps typed at the prompt: a whole number 0-1000 (the log's bounds)."""
     value = text.strip()
-    if not value.isdigit() or len(value) > 4 or int(value) > 1000:
+    if not (value.isascii() and value.isdigit()) or len(value) > 4 or int(value) > 1000:
         raise UsageError(f"{value[:20]!r} is not a whole number of reps 0-1000")
     return int(value)
 
