@@ -107,10 +107,23 @@ class Settings(BaseSettings):
         return f"sqlite:///{self.data_dir / 'thrustcoach.db'}"
 
 
+MAX_CONFIG_BYTES = 1024 * 1024  # a settings file is a few lines
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            data = fh.read(MAX_CONFIG_BYTES + 1)
+        if len(data) > MAX_CONFIG_BYTES:
+            raise UsageError(
+                f"config file {path} is larger than 1 MB", hint="is it really the config file?"
+            )
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"config file {path} is not UTF-8 text",
+            hint="save it as UTF-8 or unset THRUSTCOACH_CONFIG",
+        ) from exc
     except OSError as exc:
         raise UsageError(
             f"cannot read config file {path}: {exc.strerror}",

@@ -17,11 +17,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from thrustcoach.errors import InputFileError
+from thrustcoach.errors import FileTooLargeError, InputFileError
 
 __all__ = [
     "MB",
-    "FileTooLargeError",
     "configured_limit",
     "open_text_limited",
     "read_limited",
@@ -29,11 +28,6 @@ __all__ = [
 ]
 
 MB = 1024 * 1024
-
-
-class FileTooLargeError(InputFileError):
-    title = "File too large"
-    http_status = 413
 
 
 def configured_limit(setting: str) -> int:

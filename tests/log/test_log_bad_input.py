@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from thrustcoach.errors import InputFileError, NotFoundError, UsageError
-from thrustcoach.files import FileTooLargeError
+from thrustcoach.errors import FileTooLargeError, InputFileError, NotFoundError, UsageError
 from thrustcoach.log import commit_and_yield, repo, session_scope
 from thrustcoach.log.io import export_csv, import_workouts
 from thrustcoach.log.models import SetEntry

@@ -95,7 +95,7 @@ def read_landmarks(path: str | Path, *, max_bytes: int | None = None) -> Landmar
     The format is detected from the content, so a misnamed extension does not matter.
     Raises :class:`UnsupportedFormatError` for anything else (a video, a picture, a CSV
     with other columns) and :class:`InputFileError` for unreadable, empty or invalid files
-    (and :class:`~thrustcoach.files.FileTooLargeError` above ``max_bytes``, by default the
+    (and :class:`~thrustcoach.errors.FileTooLargeError` above ``max_bytes``, by default the
     ``max_landmark_mb`` setting).
     """
     # Local imports keep detection cheap and avoid an import cycle with the readers.
