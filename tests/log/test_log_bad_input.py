@@ -135,7 +135,11 @@ def test_import_size_limit_comes_from_the_settings(
         import_workouts(s, path=path, athlete_id=athlete)
 
 
-@pytest.mark.parametrize("content", [b"Date;Reps\n1;2\x00\n", b'Date,"Reps\n' + b"x" * 200_000])
+@pytest.mark.parametrize(
+    "content",
+    [b"Date;Reps\n1;2\x00\n", b'Date,"Reps\n' + b"x" * 200_000],
+    ids=["nul-byte", "unterminated-200k-field"],
+)
 def test_import_of_a_broken_csv_is_one_line(
     engine: Engine, athlete: int, tmp_path: Path, content: bytes
 ) -> None:
@@ -177,7 +181,9 @@ def test_export_into_a_file_or_an_impossible_path_is_a_usage_error(
         export_csv(s, out_dir=out)
 
 
-@pytest.mark.parametrize("value", [BIG, "1e999", "9" * 40])
+@pytest.mark.parametrize(
+    "value", [BIG, "1e999", "9" * 40], ids=["5001-digits", "1e999", "40-nines"]
+)
 def test_huge_numbers_are_usage_errors_not_crashes(
     engine: Engine, athlete: int, value: str
 ) -> None:
