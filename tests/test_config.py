@@ -36,3 +36,22 @@ def test_invalid_file_is_a_one_line_usage_error(tmp_path: Path) -> None:
 def test_out_of_range_value_names_the_setting(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="'port'"):
         load_settings(config_file=tmp_path / "absent.toml", port=70000)
+
+
+def test_trusted_proxies_from_the_environment_and_their_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert load_settings().trusted_proxies == []
+    monkeypatch.setenv("THRUSTCOACH_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")
+    assert load_settings().trusted_proxies == ["127.0.0.1", "10.0.0.0/8"]
+    monkeypatch.setenv("THRUSTCOACH_TRUSTED_PROXIES", "proxy.example")
+    with pytest.raises(UsageError, match="not an IP address"):
+        load_settings()
+
+
+def test_input_limits_are_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    s = load_settings()
+    assert (s.max_landmark_mb, s.max_import_mb, s.max_json_mb) == (100, 50, 20)
+    monkeypatch.setenv("THRUSTCOACH_MAX_IMPORT_MB", "0")
+    with pytest.raises(UsageError, match="max_import_mb"):
+        load_settings()

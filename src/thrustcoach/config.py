@@ -11,14 +11,16 @@ their domain package, not settings; a settings field may point at a user copy of
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import platformdirs
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
 
 from thrustcoach.errors import UsageError
 
@@ -57,6 +59,46 @@ class Settings(BaseSettings):
         default=None,
         description="Signs session cookies; generated and stored in data_dir if unset.",
     )
+    # Input limits: a file larger than its limit is refused before it is read whole (a
+    # 327 MB landmark file took 161 s and 2.7 GB; /dev/zero never ends). 36,000 frames x 33
+    # landmarks (20 minutes at 30 fps) is a 66 MB landmark CSV.
+    max_landmark_mb: int = Field(
+        default=100, ge=1, description="Largest landmark CSV or TRC file read (MB)."
+    )
+    max_import_mb: int = Field(
+        default=50, ge=1, description="Largest Strong/Hevy CSV export imported (MB)."
+    )
+    max_json_mb: int = Field(
+        default=20, ge=1, description="Largest plan, results or analysis JSON file read (MB)."
+    )
+    # Slow or stalled clients: a request must send its headers within header_timeout_s of
+    # connecting, and its body may pause at most body_idle_timeout_s between chunks and must
+    # arrive at body_min_rate_kib_s on average (after the first body_idle_timeout_s).
+    header_timeout_s: float = Field(default=10.0, gt=0, le=600)
+    body_idle_timeout_s: float = Field(default=30.0, gt=0, le=3600)
+    body_min_rate_kib_s: float = Field(default=16.0, gt=0)
+    # Proxy headers (X-Forwarded-For/-Proto) are believed only from these addresses or
+    # networks (e.g. ["127.0.0.1"] behind a local nginx); empty = never: the client address
+    # is the TCP peer, so nobody can dodge the login throttle with a made-up header.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: Any) -> Any:
+        """``THRUSTCOACH_TRUSTED_PROXIES=10.0.0.1,10.0.0.0/8`` as well as a TOML list."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an IP address or network") from None
+        return value
 
     @property
     def resolved_database_url(self) -> str:
@@ -65,10 +107,23 @@ class Settings(BaseSettings):
         return f"sqlite:///{self.data_dir / 'thrustcoach.db'}"
 
 
+MAX_CONFIG_BYTES = 1024 * 1024  # a settings file is a few lines
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            data = fh.read(MAX_CONFIG_BYTES + 1)
+        if len(data) > MAX_CONFIG_BYTES:
+            raise UsageError(
+                f"config file {path} is larger than 1 MB", hint="is it really the config file?"
+            )
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"config file {path} is not UTF-8 text",
+            hint="save it as UTF-8 or unset THRUSTCOACH_CONFIG",
+        ) from exc
     except OSError as exc:
         raise UsageError(
             f"cannot read config file {path}: {exc.strerror}",
@@ -91,6 +146,10 @@ def load_settings(*, config_file: Path | None = None, **overrides: Any) -> Setti
     cli = {k: v for k, v in overrides.items() if v is not None}
     try:
         return Settings(**{**file_values, **cli})
+    except SettingsError as exc:  # an environment value that should be JSON is not
+        raise UsageError(
+            f"invalid setting: {exc}", hint="check the THRUSTCOACH_* environment variables"
+        ) from exc
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

@@ -2,7 +2,8 @@
 
 Every error a user can cause derives from :class:`ThrustCoachError`. Messages are one line and
 say what was wrong and what to do about it. The CLI maps ``exit_code`` to the process exit code;
-the web app maps ``http_status`` to an RFC 9457 problem response.
+the web app maps ``http_status`` to an RFC 9457 problem response. (The web app adds a few of
+its own below the root: 401 sign-in required, 408 request timeout, 429 too many attempts.)
 
 ::
 
@@ -10,6 +11,7 @@ the web app maps ``http_status`` to an RFC 9457 problem response.
     ├── UsageError                      exit 2  / 400   bad option value or combination
     ├── InputFileError                  exit 3  / 422   a file is unreadable or not what it claims
     │   ├── UnsupportedFormatError      exit 3  / 415   not a format we read
+    │   ├── FileTooLargeError           exit 3  / 413   above its size limit (max_*_mb settings)
     │   └── VideoError                  exit 3  / 422   not a video, corrupt, unreadable, no frames
     ├── DataError                       exit 4  / 500   a shipped data file is invalid (our bug)
     ├── AnalysisError                   exit 5  / 422   the input holds no analysable movement
@@ -29,6 +31,7 @@ __all__ = [
     "ConflictError",
     "DataError",
     "DependencyMissingError",
+    "FileTooLargeError",
     "InputFileError",
     "NoPersonError",
     "NotFoundError",
@@ -76,6 +79,11 @@ class InputFileError(ThrustCoachError):
 class UnsupportedFormatError(InputFileError):
     http_status = 415
     title = "Unsupported format"
+
+
+class FileTooLargeError(InputFileError):
+    http_status = 413
+    title = "File too large"
 
 
 class VideoError(InputFileError):

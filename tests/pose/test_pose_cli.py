@@ -36,7 +36,7 @@ def test_pose_command_writes_landmark_csv(
     [
         (["pose", "missing.mp4", "-o", "x.csv"], 3, "no such file"),
         (["pose", "{notes}", "-o", "x.csv"], 3, "not a video we can open"),
-        (["pose", "{notes}", "-o", "x.csv", "--workers", "0"], 2, "--workers must be at least 1"),
+        (["pose", "{notes}", "-o", "x.csv", "--workers", "0"], 2, "--workers must be 1-256"),
         (["pose", "{notes}", "-o", "x.csv", "--max-fps", "-1"], 2, "--max-fps"),
     ],
 )

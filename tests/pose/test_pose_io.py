@@ -162,7 +162,7 @@ def test_detects_format_from_content_not_extension(tmp_path: Path, test_data_dir
 
 
 BAD_CSV = {
-    "bad_number": (HEADER + "0,0,left_hip,abc,2,,\n", "could not convert"),
+    "bad_number": (HEADER + "0,0,left_hip,abc,2,,\n", "data row 1: x 'abc' is not a number"),
     "visibility_out_of_range": (HEADER + "0,0,left_hip,1,2,,1.5\n", "visibility"),
     "unknown_landmark": (HEADER + "0,0,LHip,1,2,,\n", "unknown landmark 'LHip'"),
     "duplicate": (HEADER + "0,0,left_hip,1,2,,\n0,0,left_hip,1,2,,\n", "appears twice"),

@@ -16,12 +16,15 @@ from rich.table import Table
 
 from thrustcoach.analysis import AnalysisOptions, AnalysisResult, FaultFinding, analyze
 from thrustcoach.analysis.plot import plot_analysis
+from thrustcoach.cli.outputs import PLOT_SUFFIXES, check_output_file
+from thrustcoach.cli.pose import check_workers, max_fps_option
+from thrustcoach.cli.safe import plain
 from thrustcoach.cli.video_input import VideoSettings, finish, load_series
 from thrustcoach.errors import InputFileError, UsageError
 from thrustcoach.pose.series import LandmarkSeries
 from thrustcoach.vocab import Exercise
 
-__all__ = ["load_input", "register", "render_report", "run"]
+__all__ = ["check_tempo", "load_input", "register", "render_report", "run"]
 
 console = Console(highlight=False)
 _EXERCISES = [e.value for e in Exercise if e is not Exercise.NOT_RECOGNIZED]
@@ -99,7 +102,7 @@ def render_report(result: AnalysisResult, *, out: Console = console) -> None:
     """Print the human report of one analysis."""
     inp = result.input
     out.print(
-        f"[bold]{inp.path or 'landmarks'}[/]: {inp.frames} frames, "
+        f"[bold]{plain(inp.path or 'landmarks')}[/]: {inp.frames} frames, "
         f"{inp.duration_s:.1f} s at {inp.fps:.0f} fps"
     )
     out.print(
@@ -133,7 +136,14 @@ def render_report(result: AnalysisResult, *, out: Console = console) -> None:
         for name, diff in result.summary.left_minus_right.items():
             out.print(f"left - right {name}: {diff:+g}")
     for w in result.warnings:
-        out.print(f"[yellow]warning:[/] {w}")
+        out.print(f"[yellow]warning:[/] {plain(w)}")
+
+
+def check_tempo(*, pause: float | None, lowering: float | None) -> None:
+    """The prescribed tempo flags: seconds between 0 and 30 (NaN is not a number of seconds)."""
+    for flag, v in (("--pause", pause), ("--lowering", lowering)):
+        if v is not None and not 0 <= v <= 30:
+            raise UsageError(f"{flag} {v:g} is out of range", hint="give seconds between 0 and 30")
 
 
 def run(
@@ -198,11 +208,13 @@ def register(app: typer.Typer) -> None:
         quiet: bool = typer.Option(False, "--quiet", "-q", help="Video input: no progress bars."),
     ) -> None:
         """Count reps per leg, time each phase, measure form and name faults with cues."""
-        for flag, v in (("--pause", pause), ("--lowering", lowering)):
-            if v is not None and not 0 <= v <= 30:
-                raise UsageError(
-                    f"{flag} {v:g} is out of range", hint="give seconds between 0 and 30"
-                )
+        # Check every option and output before the work (a pose run can take minutes).
+        check_output_file(json_out, flag="--json", inputs=(file,))
+        check_output_file(plot, flag="--plot", suffixes=PLOT_SUFFIXES, inputs=(file,))
+        check_output_file(annotate, flag="--annotate", suffixes=(".mp4",), inputs=(file,))
+        max_fps_option(max_fps)
+        check_workers(workers)
+        check_tempo(pause=pause, lowering=lowering)
         options = AnalysisOptions(
             exercise=parse_exercise(exercise), pause_s=pause, lowering_s=lowering
         )
@@ -210,4 +222,4 @@ def register(app: typer.Typer) -> None:
         render_report(run(file, options, json_out=json_out, plot=plot, video=video))
         for label, p in (("json", json_out), ("plot", plot), ("annotated video", annotate)):
             if p is not None:
-                console.print(f"{label} written to {p}")
+                console.print(f"{label} written to {plain(p)}")

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from thrustcoach import __version__
+from thrustcoach.cli.safe import plain
 from thrustcoach.errors import ThrustCoachError
 
 __all__ = ["app", "main"]
@@ -96,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _register(_modules_for(args))
         rv = app(args=args, standalone_mode=False)
     except ThrustCoachError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", markup=True)
+        err_console.print(f"[bold red]error:[/] {plain(exc)}", markup=True)
         code = exc.exit_code
     except typer.Exit as exc:
         code = int(exc.exit_code or 0)
@@ -119,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if _state["debug"]:
                 raise
             err_console.print(
-                f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
+                f"[bold red]internal error:[/] {type(exc).__name__}: {plain(exc)} "
                 "(please report it; rerun with --debug for details)"
             )
             code = 70

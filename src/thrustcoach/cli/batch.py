@@ -10,7 +10,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from thrustcoach.batch import BatchOptions, ItemResult, find_videos, run_batch
-from thrustcoach.cli.pose import max_fps_option
+from thrustcoach.cli.analyze import check_tempo
+from thrustcoach.cli.outputs import check_output_dir
+from thrustcoach.cli.pose import check_workers, max_fps_option
+from thrustcoach.cli.safe import plain
 from thrustcoach.errors import InputFileError
 from thrustcoach.pose.extract import default_workers
 
@@ -29,7 +32,7 @@ def _table(items: list[ItemResult]) -> Table:
             it.status
         ]
         table.add_row(
-            Path(it.video).name,
+            plain(Path(it.video).name),
             status,
             it.exercise if it.status != "failed" else "(see below)",
             f"{it.reps_left}/{it.reps_right}/{it.reps_both}" if it.status != "failed" else "",
@@ -58,8 +61,9 @@ def batch_command(
     """Analyse every video: per video a JSON, a plot, an annotated video and the landmark CSV,
     plus summary.csv. A failing video is reported and the others go on; a re-run skips videos
     already done (same content, same options) unless --force."""
-    if jobs < 1:
-        raise InputFileError(f"--jobs must be at least 1, got {jobs}")
+    check_workers(jobs, flag="--jobs")
+    check_output_dir(out, flag="--out")
+    check_tempo(pause=pause, lowering=lowering)
     videos = find_videos(source)
     options = BatchOptions(
         max_fps=max_fps_option(max_fps), pause_s=pause, lowering_s=lowering, annotate=annotate
@@ -89,7 +93,7 @@ def batch_command(
         console.print(f"summary: {out / 'summary.csv'}")
     failed = [i for i in items if i.status == "failed"]
     for it in failed:
-        err_console.print(f"[red]failed:[/] {Path(it.video).name}: {it.error}")
+        err_console.print(f"[red]failed:[/] {plain(Path(it.video).name)}: {plain(it.error)}")
     if failed:
         raise InputFileError(
             f"{len(failed)} of {len(items)} videos failed",

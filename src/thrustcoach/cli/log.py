@@ -20,14 +20,18 @@ from sqlalchemy.orm import Session
 from thrustcoach.cli.log_common import athlete_option_help, db_session, parse_date, resolve_athlete
 from thrustcoach.cli.log_plan import register_plan_commands
 from thrustcoach.cli.log_prompt import interactive_add
+from thrustcoach.cli.outputs import check_output_dir
+from thrustcoach.cli.safe import plain
 from thrustcoach.errors import InputFileError, NotFoundError, UsageError
-from thrustcoach.log import repo
+from thrustcoach.files import configured_limit, read_text_limited
+from thrustcoach.log import commit_and_yield, repo
 from thrustcoach.log.analyses import attach_analysis, set_records
 from thrustcoach.log.analytics import side_summaries
 from thrustcoach.log.io import export_csv, import_workouts
-from thrustcoach.log.models import SetEntry
+from thrustcoach.log.models import MAX_ROW_ID, SetEntry
 from thrustcoach.log.planview import PlanView, match_planned_set
 from thrustcoach.log.symmetry import infer_weak_side, weekly_symmetry
+from thrustcoach.text import shorten
 from thrustcoach.vocab import Side
 
 __all__ = ["register"]
@@ -85,7 +89,7 @@ def athlete_cmd(
                 s, athlete_id=athlete.id, mass_kg=body_mass, measured_on=parse_date(date)
             )
         console.print(
-            f"athlete {athlete.id} {athlete.name!r} {verb} "
+            f"athlete {athlete.id} {plain(repr(athlete.name))} {verb} "
             f"(weak side: {athlete.weak_side or 'unknown'})"
         )
 
@@ -94,9 +98,12 @@ def _parse_bilateral(text: str | None) -> tuple[str | None, int | None]:
     if text is None:
         return None, None
     parts = text.lower().replace("×", "x").split("x")
-    if len(parts) != 2 or not parts[1].strip().isdigit():
-        raise UsageError(f"--bilateral {text!r} is not LOADxREPS", hint="e.g. 80x8 or 80,5x6")
-    return parts[0].strip(), int(parts[1])
+    reps = parts[1].strip() if len(parts) == 2 else ""
+    if not (reps.isascii() and reps.isdigit()) or len(reps) > 3:
+        raise UsageError(
+            f"--bilateral {shorten(text)} is not LOADxREPS", hint="e.g. 80x8 or 80,5x6"
+        )
+    return parts[0].strip(), int(reps)
 
 
 @log_app.command("add")
@@ -244,10 +251,10 @@ def _set_json(x: SetEntry) -> dict[str, Any]:
 def _print_sets(name: str, sets: list[SetEntry]) -> None:
     if not sets:
         console.print(
-            f"no sets logged for {name} in this period (add one with 'thrustcoach log add')"
+            f"no sets logged for {plain(name)} in this period (add one with 'thrustcoach log add')"
         )
         return
-    table = Table(title=f"{name}: logged sets")
+    table = Table(title=f"{plain(name)}: logged sets")
     for col in ("id", "date", "#", "side", "variant", "reps", "target", "load kg", "RPE", "form"):
         table.add_column(col, no_wrap=col in ("id", "date", "load kg"))
     for x in sets:
@@ -278,7 +285,9 @@ def _print_sets(name: str, sets: list[SetEntry]) -> None:
 
 @log_app.command("edit")
 def edit_cmd(
-    set_id: int = typer.Argument(..., help="Id of the set (see 'log show')."),
+    set_id: int = typer.Argument(
+        ..., min=1, max=MAX_ROW_ID, help="Id of the set (see 'log show')."
+    ),
     athlete: str | None = ATHLETE,
     variant: str | None = typer.Option(None, "--variant"),
     side: str | None = typer.Option(None, "--side"),
@@ -322,7 +331,9 @@ def edit_cmd(
 
 @log_app.command("delete")
 def delete_cmd(
-    set_id: int = typer.Argument(..., help="Id of the set (see 'log show')."),
+    set_id: int = typer.Argument(
+        ..., min=1, max=MAX_ROW_ID, help="Id of the set (see 'log show')."
+    ),
     athlete: str | None = ATHLETE,
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
@@ -342,7 +353,7 @@ def attach_cmd(
     file: Path = typer.Argument(
         ..., help="Analysis JSON ('thrustcoach analyze --json'), landmark file or video."
     ),
-    set_id: int = typer.Option(..., "--set", help="Id of the logged set."),
+    set_id: int = typer.Option(..., "--set", min=1, max=MAX_ROW_ID, help="Id of the logged set."),
     athlete: str | None = ATHLETE,
 ) -> None:
     """Attach a video analysis to a set (a video or landmark file is analysed first)."""
@@ -359,10 +370,12 @@ def _analysis_document(file: Path) -> str:
     if not file.is_file():
         raise InputFileError(f"{file} does not exist or is not a file")
     if file.suffix.lower() == ".json":
-        try:
-            return file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputFileError(f"cannot read {file}: {exc}") from exc
+        return read_text_limited(
+            file,
+            max_bytes=configured_limit("max_json_mb"),
+            what="an analysis JSON",
+            setting="max_json_mb",
+        )
     from thrustcoach.cli.log_prompt import analyse_file
 
     return json.dumps(analyse_file(file, video=file.suffix.lower() in VIDEO_SUFFIXES))
@@ -374,10 +387,11 @@ def export_cmd(
     athlete: str | None = typer.Option(None, "--athlete", "-a", help="Only this athlete."),
 ) -> None:
     """Export the whole log as CSV files (one per table; accounts are never exported)."""
+    check_output_dir(out, flag="--out")
     with db_session(read_only=True) as s:
         athlete_id = resolve_athlete(s, athlete).id if athlete else None
         paths = export_csv(s, out_dir=out, athlete_id=athlete_id)
-    console.print(f"wrote {len(paths)} files to {out}: " + ", ".join(p.name for p in paths))
+    console.print(f"wrote {len(paths)} files to {plain(out)}: " + ", ".join(p.name for p in paths))
 
 
 @log_app.command("import")
@@ -393,10 +407,15 @@ def import_cmd(
     with db_session() as s:
         who = resolve_athlete(s, athlete)
         report = import_workouts(
-            s, path=file, athlete_id=who.id, weight_unit=unit, skip_invalid=skip_invalid
+            s,
+            path=file,
+            athlete_id=who.id,
+            weight_unit=unit,
+            skip_invalid=skip_invalid,
+            checkpoint=lambda: commit_and_yield(s),  # batches: other writers get in between
         )
     for line in report.lines():
-        console.print(line, markup=False)
+        console.print(plain(line))
 
 
 register_plan_commands(log_app)

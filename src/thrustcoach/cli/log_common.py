@@ -12,6 +12,8 @@ from thrustcoach.errors import UsageError
 from thrustcoach.log import get_engine, session_scope
 from thrustcoach.log.models import Athlete
 from thrustcoach.log.repo import find_athlete
+from thrustcoach.log.values import check_training_day
+from thrustcoach.text import shorten
 
 __all__ = ["athlete_option_help", "db_session", "parse_date", "resolve_athlete"]
 
@@ -34,10 +36,8 @@ def parse_date(text: str | None, *, flag: str = "--date") -> dt.date:
     try:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise UsageError(f"{flag} {text!r} is not a date", hint="use YYYY-MM-DD") from None
-    if not dt.date(1990, 1, 1) <= day <= dt.date.today() + dt.timedelta(days=366):
-        raise UsageError(f"{flag} {text!r} is out of range")
-    return day
+        raise UsageError(f"{flag} {shorten(text)} is not a date", hint="use YYYY-MM-DD") from None
+    return check_training_day(day, what=flag)
 
 
 def resolve_athlete(session: Session, ref: str | None) -> Athlete:

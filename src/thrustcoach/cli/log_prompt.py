@@ -13,7 +13,8 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.prompt import Confirm, Prompt
 from sqlalchemy.orm import Session
 
-from thrustcoach.errors import DependencyMissingError, ThrustCoachError
+from thrustcoach.cli.safe import plain
+from thrustcoach.errors import DependencyMissingError, ThrustCoachError, UsageError
 from thrustcoach.log import parse_load_kg, repo
 from thrustcoach.log.models import Athlete
 from thrustcoach.log.planview import PlannedSetView, PlanView
@@ -38,7 +39,15 @@ def _ask(prompt: str, default: Any, parse: Any, console: Console) -> Any:
         try:
             return parse(answer)
         except ThrustCoachError as exc:
-            console.print(f"[red]{exc}[/red]")
+            console.print(f"[red]{plain(exc)}[/red]")
+
+
+def _whole_number(text: str) -> int:
+    """Reps typed at the prompt: a whole number 0-1000 (the log's bounds)."""
+    value = text.strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 4 or int(value) > 1000:
+        raise UsageError(f"{value[:20]!r} is not a whole number of reps 0-1000")
+    return int(value)
 
 
 def interactive_add(session: Session, *, athlete: Athlete, day: dt.date, console: Console) -> None:
@@ -60,7 +69,7 @@ def interactive_add(session: Session, *, athlete: Athlete, day: dt.date, console
     )
     ordered = weak_side_first(planned.sets, weak)
     console.print(
-        f"{planned.title or 'planned session'} (week {planned.week}, session "
+        f"{plain(planned.title or 'planned session')} (week {planned.week}, session "
         f"{planned.index}): {len(ordered)} sets, weak side first"
     )
     logged = 0
@@ -84,7 +93,7 @@ def interactive_add(session: Session, *, athlete: Athlete, day: dt.date, console
 def _log_planned(
     session: Session, athlete: Athlete, session_id: int, ps: PlannedSetView, console: Console
 ) -> None:
-    reps = _ask("reps done", ps.reps, int, console)
+    reps = _ask("reps done", ps.reps, _whole_number, console)
     load = _ask("load kg", ps.load_kg or 0, parse_load_kg, console)
     rpe_text = Prompt.ask("RPE (1-10, empty to skip)", default="", console=console)
     clean = Confirm.ask(
@@ -115,7 +124,7 @@ def _log_planned(
 def _one_free_set(session: Session, *, athlete: Athlete, day: dt.date, console: Console) -> None:
     weak = athlete.weak_side or "left"
     side = Prompt.ask("side", choices=["left", "right", "both"], default=weak, console=console)
-    reps = _ask("reps", 10, int, console)
+    reps = _ask("reps", 10, _whole_number, console)
     load = _ask("load kg (0 = bodyweight)", 0, parse_load_kg, console)
     row = repo.add_set(
         session,

@@ -22,6 +22,7 @@ from rich.prompt import Prompt
 
 from thrustcoach.cli.plan_table import render_table
 from thrustcoach.errors import InputFileError, PlanError, UsageError
+from thrustcoach.files import configured_limit, read_text_limited
 from thrustcoach.program import (
     DEFAULT_TEMPLATE_ID,
     Equipment,
@@ -37,6 +38,7 @@ from thrustcoach.program import (
     plan_to_ics,
     plan_to_markdown,
 )
+from thrustcoach.text import shorten
 
 __all__ = ["register"]
 
@@ -55,17 +57,26 @@ _DAY_ALIASES = {d.value: d for d in Weekday} | {
 def _choice(value: str, flag: str, options: list[str]) -> str:
     v = value.strip().lower()
     if v not in options:
-        raise PlanError(f"{flag} {value!r} is not one of: {', '.join(options)}")
+        raise PlanError(f"{flag} {shorten(value)} is not one of: {', '.join(options)}")
     return v
 
 
+# Every weight the plan takes is below 1,000 kg: a longer number is a typo, not a lift.
+_MAX_NUMBER_CHARS = 12
+
+
 def _decimal(value: str, flag: str) -> Decimal:
+    text = value.strip().lower().removesuffix("kg").strip().replace(",", ".")
+    if len(text) > _MAX_NUMBER_CHARS:
+        raise PlanError(
+            f"{flag} {shorten(value)} is not a plausible number of kg", hint="e.g. 72.5"
+        )
     try:
-        number = Decimal(value.strip().lower().removesuffix("kg").strip().replace(",", "."))
+        number = Decimal(text)
     except InvalidOperation:
-        raise PlanError(f"{flag} {value!r} is not a number", hint="e.g. 72.5") from None
+        raise PlanError(f"{flag} {shorten(value)} is not a number", hint="e.g. 72.5") from None
     if not number.is_finite() or number <= 0:
-        raise PlanError(f"{flag} must be a positive number of kg, got {value!r}")
+        raise PlanError(f"{flag} must be a positive number of kg, got {shorten(value)}")
     return number
 
 
@@ -81,10 +92,13 @@ def _bilateral(set_text: str | None, one_rm: str | None) -> dict[str, Any] | Non
     match = _SET_RE.match(set_text)
     if match is None:
         if "-" in set_text:
-            raise PlanError(f"--bilateral-set {set_text!r}: loads cannot be negative")
+            raise PlanError(f"--bilateral-set {shorten(set_text)}: loads cannot be negative")
         raise PlanError(
-            f"--bilateral-set {set_text!r} is not LOADxREPS", hint="e.g. --bilateral-set 100x8"
+            f"--bilateral-set {shorten(set_text)} is not LOADxREPS",
+            hint="e.g. --bilateral-set 100x8",
         )
+    if len(match.group(2)) > 3:
+        raise PlanError(f"--bilateral-set {shorten(set_text)}: too many reps to be a set")
     reps = int(match.group(2))
     if reps < 1:
         raise PlanError("--bilateral-set needs at least 1 rep")
@@ -104,7 +118,7 @@ def _days(text: str) -> list[Weekday]:
     unknown = [p for p in parts if p not in _DAY_ALIASES]
     if unknown:
         raise PlanError(
-            f"--days: unknown day {unknown[0]!r}", hint="use mon,tue,wed,thu,fri,sat,sun"
+            f"--days: unknown day {shorten(unknown[0])}", hint="use mon,tue,wed,thu,fri,sat,sun"
         )
     return [_DAY_ALIASES[p] for p in parts]
 
@@ -113,7 +127,7 @@ def _start(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise PlanError(f"--start {text!r} is not a date", hint="use YYYY-MM-DD") from None
+        raise PlanError(f"--start {shorten(text)} is not a date", hint="use YYYY-MM-DD") from None
 
 
 class _Asker:
@@ -196,11 +210,13 @@ def _collect_inputs(opts: dict[str, str | None], ask: _Asker) -> PlanInputs:
     )
 
 
+def _read_json(path: Path, what: str) -> str:
+    limit = configured_limit("max_json_mb")
+    return read_text_limited(path, max_bytes=limit, what=what, setting="max_json_mb")
+
+
 def _read_results(path: Path) -> list[SessionResult]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputFileError(f"cannot read {path}: {exc.strerror}") from exc
+    text = _read_json(path, "a results JSON")
     try:
         return TypeAdapter(list[SessionResult]).validate_json(text)
     except ValidationError as exc:
@@ -213,10 +229,7 @@ def _read_results(path: Path) -> list[SessionResult]:
 
 
 def _read_plan(path: Path) -> Plan:
-    try:
-        return Plan.from_json(path.read_bytes())
-    except OSError as exc:
-        raise InputFileError(f"cannot read {path}: {exc.strerror}") from exc
+    return Plan.from_json(_read_json(path, "a plan JSON"))
 
 
 def _write(path: Path, data: str | bytes) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,9 +18,12 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from thrustcoach.cli.outputs import check_output_file
+from thrustcoach.cli.safe import plain
 from thrustcoach.errors import UsageError
 from thrustcoach.pose.extract import PoseRun, default_workers, extract_landmarks
 from thrustcoach.pose.io import write_landmarks_csv
+from thrustcoach.text import shorten
 
 __all__ = ["max_fps_option", "pose_progress", "register", "render_pose_summary", "run_pose"]
 
@@ -27,6 +31,8 @@ console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 ProgressFn = Callable[[int, int], None]
+MAX_FPS = 1000  # above any camera's frame rate
+MAX_WORKERS = 256
 
 
 @contextmanager
@@ -58,17 +64,23 @@ def pose_progress(label: str, *, quiet: bool) -> Iterator[ProgressFn]:
 
 
 def max_fps_option(value: float) -> float | None:
-    if value < 0:
-        raise UsageError(f"--max-fps must be 0 (every frame) or positive, got {value:g}")
+    if not math.isfinite(value) or value < 0 or value > MAX_FPS:
+        raise UsageError(
+            f"--max-fps must be 0 (every frame) or a frame rate up to {MAX_FPS}, got {value:g}"
+        )
     return None if value == 0 else value
+
+
+def check_workers(workers: int | None, *, flag: str = "--workers") -> None:
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise UsageError(f"{flag} must be 1-{MAX_WORKERS}, got {shorten(workers)}")
 
 
 def run_pose(
     video: Path, *, workers: int | None, max_fps: float, quiet: bool, label: str = "pose"
 ) -> PoseRun:
     """Pose estimation with the progress bar; the shared step of pose/analyze/batch."""
-    if workers is not None and workers < 1:
-        raise UsageError(f"--workers must be at least 1, got {workers}")
+    check_workers(workers)
     with pose_progress(label, quiet=quiet) as update:
         return extract_landmarks(
             video, workers=workers, max_fps=max_fps_option(max_fps), on_progress=update
@@ -77,14 +89,14 @@ def run_pose(
 
 def render_pose_summary(run: PoseRun, *, quiet: bool) -> None:
     for w in run.warnings:
-        err_console.print(f"[yellow]warning:[/] {w}")
+        err_console.print(f"[yellow]warning:[/] {plain(w)}")
     if quiet:
         return
     info = run.info
     speed = run.frames_per_s
     realtime = info.duration_s / run.elapsed_s if run.elapsed_s > 0 else 0.0
     console.print(
-        f"{info.path.name}: {info.resolution}, {info.duration_s:.1f} s at {info.fps:.2f} fps"
+        f"{plain(info.path.name)}: {info.resolution}, {info.duration_s:.1f} s at {info.fps:.2f} fps"
         + (f", rotated {info.rotation_deg} deg" if info.rotation_deg else "")
         + f"; person found in {run.frames_with_person} of {run.frames_analysed} frames; "
         f"{speed:.1f} frames/s ({realtime:.2f}x real time) with {run.workers} worker(s)"
@@ -103,11 +115,14 @@ def pose_command(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
 ) -> None:
     """Find the body landmarks in every frame of VIDEO and write them as a landmark CSV."""
+    check_output_file(output, flag="--output", inputs=(video,))
+    max_fps_option(max_fps)
+    check_workers(workers)
     run = run_pose(video, workers=workers, max_fps=max_fps, quiet=quiet)
     write_landmarks_csv(run.series, output)
     render_pose_summary(run, quiet=quiet)
     if not quiet:
-        console.print(f"wrote {output}")
+        console.print(f"wrote {plain(output)}")
 
 
 def register(app: typer.Typer) -> None:

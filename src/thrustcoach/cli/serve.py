@@ -27,6 +27,8 @@ def serve(
     typer.echo(
         f"ThrustCoach is running on http://{settings.host}:{settings.port} (Ctrl+C stops it)"
     )
+    from thrustcoach.web.timeouts import GuardedH11Protocol
+
     uvicorn.run(
         "thrustcoach.web.app:create_app",
         factory=True,
@@ -34,6 +36,11 @@ def serve(
         port=settings.port,
         reload=reload,
         log_level=settings.log_level.lower(),
+        # Slow clients: a deadline for headers (GuardedH11Protocol) and bodies (the app's
+        # RequestTimeoutMiddleware). Proxy headers are the app's business, and only from
+        # settings.trusted_proxies: uvicorn's own default trusts X-Forwarded-For from 127.0.0.1.
+        http=GuardedH11Protocol,
+        proxy_headers=False,
     )
 
 

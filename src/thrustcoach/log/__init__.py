@@ -8,6 +8,7 @@ Models: :mod:`thrustcoach.log.models`.
 """
 
 from thrustcoach.log.db import (
+    commit_and_yield,
     dispose_engines,
     get_engine,
     make_engine,
@@ -22,6 +23,7 @@ from thrustcoach.log.models import (
     Base,
     BodyMass,
     CoachLink,
+    LoginSession,
     RepMetric,
     Role,
     SetEntry,
@@ -38,6 +40,7 @@ __all__ = [
     "Base",
     "BodyMass",
     "CoachLink",
+    "LoginSession",
     "RepMetric",
     "Role",
     "SetEntry",
@@ -45,6 +48,7 @@ __all__ = [
     "TrainingSession",
     "User",
     "VideoAnalysis",
+    "commit_and_yield",
     "dispose_engines",
     "get_engine",
     "make_engine",

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from thrustcoach.errors import ConflictError, NotFoundError, UsageError
-from thrustcoach.log.models import Athlete, BodyMass
-from thrustcoach.log.values import parse_load_kg, parse_side
+from thrustcoach.log.models import MAX_ROW_ID, Athlete, BodyMass
+from thrustcoach.log.values import check_training_day, parse_load_kg, parse_side
+from thrustcoach.text import shorten
 from thrustcoach.vocab import Side
 
 __all__ = [
@@ -63,7 +64,7 @@ def _apply_athlete(
             raise UsageError("the weak side is left or right", hint="leave it unset if unknown")
         athlete.weak_side = side.value
     if ref_load is not None:
-        athlete.bilateral_ref_load_kg = parse_load_kg(ref_load)
+        athlete.bilateral_ref_load_kg = parse_load_kg(ref_load, what="bilateral load")
     if ref_reps is not None:
         if not 1 <= ref_reps <= 50:
             raise UsageError(f"bilateral reference reps {ref_reps} out of range 1-50")
@@ -90,7 +91,7 @@ def update_athlete(
 
 
 def get_athlete(session: Session, *, athlete_id: int) -> Athlete:
-    athlete = session.get(Athlete, athlete_id)
+    athlete = session.get(Athlete, athlete_id) if 0 < athlete_id <= MAX_ROW_ID else None
     if athlete is None:
         raise NotFoundError(
             f"no athlete with id {athlete_id}", hint="list them with 'thrustcoach log show'"
@@ -111,10 +112,14 @@ def find_athlete(session: Session, *, ref: str | int | None = None) -> Athlete:
         raise UsageError("there are several athletes", hint="choose one with --athlete NAME")
     text = str(ref).strip()
     athlete = session.scalar(select(Athlete).where(Athlete.name == text))
-    if athlete is None and text.isdigit():
+    if athlete is None and text.isascii() and text.isdigit():
+        if len(text) > 10 or int(text) > MAX_ROW_ID:
+            raise UsageError(
+                f"athlete id {shorten(text)} is out of range", hint="check the name or use the id"
+            )
         athlete = session.get(Athlete, int(text))
     if athlete is None:
-        raise NotFoundError(f"unknown athlete {text!r}", hint="check the name or use the id")
+        raise NotFoundError(f"unknown athlete {shorten(text)}", hint="check the name or use the id")
     return athlete
 
 
@@ -136,10 +141,10 @@ def record_body_mass(
 ) -> BodyMass:
     """Store (or replace) the body mass of one day."""
     get_athlete(session, athlete_id=athlete_id)
-    kg = parse_load_kg(mass_kg)
+    kg = parse_load_kg(mass_kg, what="body mass")
     if not Decimal(20) <= kg <= Decimal(350):
         raise UsageError(f"body mass {kg} kg is out of range 20-350 kg")
-    day = measured_on or dt.date.today()
+    day = check_training_day(measured_on or dt.date.today(), what="the body mass date")
     row = session.scalar(
         select(BodyMass).where(BodyMass.athlete_id == athlete_id, BodyMass.measured_on == day)
     )

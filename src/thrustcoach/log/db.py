@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,6 +37,7 @@ from thrustcoach.config import load_settings
 from thrustcoach.errors import ConflictError, StorageError, ThrustCoachError, UsageError
 
 __all__ = [
+    "commit_and_yield",
     "dispose_engines",
     "get_engine",
     "make_engine",
@@ -49,6 +51,9 @@ logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# SQLite's busy handler retries a waiting writer every 100 ms at most (its longest back-off),
+# so a long writer that pauses this long between batches lets the waiting one in.
+SQLITE_YIELD_S = 0.12
 READ_ONLY_OPTION = "thrustcoach_read_only"
 _MIGRATION_LOCK_ID = 7_146_201  # any constant; shared by all ThrustCoach processes
 _engines: dict[str, Engine] = {}
@@ -201,6 +206,19 @@ def dispose_engines() -> None:
         for engine in _engines.values():
             engine.dispose()
         _engines.clear()
+
+
+def commit_and_yield(session: Session) -> None:
+    """Commit, then (SQLite) pause so another writer waiting for the lock gets it.
+
+    For long writes done in batches (an import of thousands of sets): SQLite has one write
+    lock and no queue; a writer that re-takes the lock at once after each commit would starve
+    the others until their ``busy_timeout`` runs out.
+    """
+    session.commit()
+    bind = session.get_bind()
+    if bind.dialect.name == "sqlite":
+        time.sleep(SQLITE_YIELD_S)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

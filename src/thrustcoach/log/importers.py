@@ -24,9 +24,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from thrustcoach.errors import InputFileError, ThrustCoachError, UnsupportedFormatError
-from thrustcoach.log.values import parse_load_kg
+from thrustcoach.errors import (
+    InputFileError,
+    ThrustCoachError,
+    UnsupportedFormatError,
+    UsageError,
+)
+from thrustcoach.log.repo import check_set_values
+from thrustcoach.log.values import check_training_day, parse_load_kg
+from thrustcoach.text import shorten, strip_controls
 
 __all__ = ["ImportFormat", "RawRow", "RowProblem", "detect_format", "read_rows"]
 
@@ -48,6 +56,8 @@ _DATE_FORMATS = (
 
 @dataclass(frozen=True)
 class RawRow:
+    """One exported set, its values checked like ``log add`` checks them."""
+
     line: int
     started_at: dt.datetime
     workout: str
@@ -55,7 +65,7 @@ class RawRow:
     set_order: str
     load_kg: Decimal
     reps: int
-    rpe: str
+    rpe: Decimal | None
     notes: str
     workout_notes: str
     kind: str  # "normal" | "warmup" | "dropset" | "failure" | "rest"
@@ -67,14 +77,16 @@ class RowProblem:
     message: str
 
 
-def _parse_dt(text: str, line: int) -> dt.datetime:
+def _parse_dt(text: str) -> dt.datetime:
     cleaned = re.sub(r"[\u202f\u00a0]", " ", text.strip())
     for fmt in _DATE_FORMATS:
         try:
-            return dt.datetime.strptime(cleaned, fmt)
+            when = dt.datetime.strptime(cleaned, fmt)
         except ValueError:
             continue
-    raise ValueError(f"line {line}: cannot read the date {text!r}")
+        check_training_day(when.date())
+        return when
+    raise UsageError(f"cannot read the date {shorten(text)}")
 
 
 def _sniff(text: str) -> csv.Dialect | type[csv.Dialect]:
@@ -93,7 +105,7 @@ def detect_format(header: list[str]) -> ImportFormat:
         return "hevy"
     raise UnsupportedFormatError(
         "the CSV is neither a Strong nor a Hevy export (header: "
-        + ", ".join(sorted(names))[:120]
+        + strip_controls(", ".join(sorted(names)))[:120]
         + ")",
         hint="export from Strong (Settings > Export data) or Hevy (Settings > Export data)",
     )
@@ -104,79 +116,125 @@ def read_rows(
 ) -> tuple[ImportFormat, list[RawRow | RowProblem]]:
     """Parse an export; each data line becomes a RawRow or a RowProblem (bad value)."""
     reader = csv.DictReader(io.StringIO(text), dialect=_sniff(text))
-    if reader.fieldnames is None:
-        raise InputFileError("the CSV file is empty", hint="export your workouts again")
-    reader.fieldnames = [f.strip() for f in reader.fieldnames]
-    fmt = detect_format(reader.fieldnames)
-    rows = _strong(reader, weight_unit) if fmt == "strong" else _hevy(reader)
-    return fmt, list(rows)
+    try:
+        if reader.fieldnames is None:
+            raise InputFileError("the CSV file is empty", hint="export your workouts again")
+        reader.fieldnames = [f.strip() for f in reader.fieldnames]
+        fmt = detect_format(reader.fieldnames)
+        rows = _strong(reader, weight_unit) if fmt == "strong" else _hevy(reader)
+        return fmt, list(rows)
+    except csv.Error as exc:
+        # NUL bytes, a quoted field that never ends, a field beyond the csv module's limit
+        raise InputFileError(
+            f"line {reader.line_num}: not a readable CSV line ({exc})",
+            hint="export the CSV from the app again",
+        ) from None
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """The cells of one exported set, as text, before checking."""
+
+    when: str
+    workout: str
+    exercise: str
+    set_order: str
+    weight: str | None
+    weight_unit: str
+    reps: str | None
+    rpe: str | None
+    notes: str
+    workout_notes: str
+    kind: str
+
+
+def _checked(line: int, cells: _Cells) -> RawRow | RowProblem:
+    """The row with its values checked by the log's own rules (as ``log add``)."""
+    try:
+        started_at = _parse_dt(cells.when)
+        values: dict[str, Any]
+        if cells.kind == "rest":
+            load, values = Decimal(0), {"reps": 0, "rpe": None, "notes": None}
+        else:
+            load = _load(cells.weight, cells.weight_unit)
+            values = check_set_values(
+                {
+                    "reps": _required(cells.reps, "reps"),
+                    "load_kg": load,
+                    "rpe": (cells.rpe or "").strip() or None,
+                    "notes": cells.notes or None,
+                }
+            )
+    except ThrustCoachError as exc:
+        return RowProblem(line, f"line {line}: {exc}")
+    return RawRow(
+        line=line,
+        started_at=started_at,
+        workout=cells.workout,
+        exercise=cells.exercise,
+        set_order=cells.set_order,
+        load_kg=load,
+        reps=values["reps"],
+        rpe=values["rpe"],
+        notes=cells.notes,
+        workout_notes=cells.workout_notes,
+        kind=cells.kind,
+    )
+
+
+def _text(row: dict[str, str | None], key: str) -> str:
+    return (row.get(key) or "").strip()
 
 
 def _strong(reader: csv.DictReader[str], weight_unit: str) -> Iterator[RawRow | RowProblem]:
     for row in reader:
-        line = reader.line_num
-        order = (row.get("Set Order") or "").strip()
+        order = _text(row, "Set Order")
         kind = {"W": "warmup", "D": "dropset", "F": "failure"}.get(order.upper(), "normal")
         if order.lower().startswith("rest"):
             kind = "rest"
-        try:
-            yield RawRow(
-                line=line,
-                started_at=_parse_dt(row.get("Date") or "", line),
-                workout=(row.get("Workout Name") or "").strip(),
-                exercise=(row.get("Exercise Name") or "").strip(),
-                set_order=order,
-                load_kg=_load(row.get("Weight"), row.get("Weight Unit") or weight_unit, line)
-                if kind != "rest"
-                else Decimal(0),
-                reps=_reps(row.get("Reps"), line) if kind != "rest" else 0,
-                rpe=(row.get("RPE") or "").strip(),
-                notes=(row.get("Notes") or "").strip(),
-                workout_notes=(row.get("Workout Notes") or "").strip(),
-                kind=kind,
-            )
-        except ValueError as exc:
-            yield RowProblem(line, str(exc))
+        cells = _Cells(
+            when=_text(row, "Date"),
+            workout=_text(row, "Workout Name"),
+            exercise=_text(row, "Exercise Name"),
+            set_order=order,
+            weight=row.get("Weight"),
+            weight_unit=_text(row, "Weight Unit") or weight_unit,
+            reps=row.get("Reps"),
+            rpe=row.get("RPE"),
+            notes=_text(row, "Notes"),
+            workout_notes=_text(row, "Workout Notes"),
+            kind=kind,
+        )
+        yield _checked(reader.line_num, cells)
 
 
 def _hevy(reader: csv.DictReader[str]) -> Iterator[RawRow | RowProblem]:
     unit = "kg" if "weight_kg" in (reader.fieldnames or []) else "lb"
     column = "weight_kg" if unit == "kg" else "weight_lbs"
     for row in reader:
-        line = reader.line_num
-        kind = (row.get("set_type") or "normal").strip().lower() or "normal"
-        try:
-            yield RawRow(
-                line=line,
-                started_at=_parse_dt(row.get("start_time") or "", line),
-                workout=(row.get("title") or "").strip(),
-                exercise=(row.get("exercise_title") or "").strip(),
-                set_order=(row.get("set_index") or "").strip(),
-                load_kg=_load(row.get(column), unit, line),
-                reps=_reps(row.get("reps"), line),
-                rpe=(row.get("rpe") or "").strip(),
-                notes=(row.get("exercise_notes") or "").strip(),
-                workout_notes=(row.get("description") or "").strip(),
-                kind=kind,
-            )
-        except ValueError as exc:
-            yield RowProblem(line, str(exc))
+        cells = _Cells(
+            when=_text(row, "start_time"),
+            workout=_text(row, "title"),
+            exercise=_text(row, "exercise_title"),
+            set_order=_text(row, "set_index"),
+            weight=row.get(column),
+            weight_unit=unit,
+            reps=row.get("reps"),
+            rpe=row.get("rpe"),
+            notes=_text(row, "exercise_notes"),
+            workout_notes=_text(row, "description"),
+            kind=_text(row, "set_type").lower() or "normal",
+        )
+        yield _checked(reader.line_num, cells)
 
 
-def _load(value: str | None, unit: str, line: int) -> Decimal:
+def _load(value: str | None, unit: str) -> Decimal:
     unit = {"lbs": "lb", "kgs": "kg"}.get(unit.strip().lower(), unit.strip().lower())
-    try:
-        return parse_load_kg(value, unit=unit)
-    except ThrustCoachError as exc:
-        raise ValueError(f"line {line}: {exc}") from None
+    return parse_load_kg(value, unit=unit)
 
 
-def _reps(value: str | None, line: int) -> int:
-    text = (value or "").strip().replace(",", ".")
-    try:
-        number = float(text)
-    except ValueError:
-        raise ValueError(f"line {line}: reps {value!r} is not a number") from None
-    if number < 0 or number != int(number):
-        raise ValueError(f"line {line}: reps {value!r} must be a whole number >= 0")
-    return int(number)
+def _required(value: str | None, name: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise UsageError(f"{name} is empty")
+    return text

@@ -10,6 +10,7 @@ Tables::
               ├─ training_sessions ── sets ── video_analyses ── rep_metrics
               └─ coach_links ── users (role coach)
     users ── api_tokens             (users with role athlete point at their athlete row)
+    users ── login_sessions         (one row per signed-in browser; deleting it logs it out)
 
 Loads are ``Numeric(7, 2)`` kg, read back as :class:`~decimal.Decimal`. Enumerations are
 stored as their string values (portable between SQLite and PostgreSQL, readable in exports).
@@ -39,11 +40,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column, relationship
 
 __all__ = [
+    "MAX_ROW_ID",
     "ApiToken",
     "Athlete",
     "Base",
     "BodyMass",
     "CoachLink",
+    "LoginSession",
     "RepMetric",
     "Role",
     "SetEntry",
@@ -51,6 +54,7 @@ __all__ = [
     "TrainingSession",
     "User",
     "VideoAnalysis",
+    "valid_id",
 ]
 
 # Deterministic constraint names: Alembic can then alter/drop them on every backend.
@@ -63,6 +67,14 @@ NAMING_CONVENTION = {
 }
 
 LOAD = Numeric(7, 2, asdecimal=True)
+# Integer primary keys are 32-bit on PostgreSQL: a larger id cannot name a row, and handing it
+# to the driver fails (SQLite: OverflowError past 2**63; PostgreSQL: "integer out of range").
+MAX_ROW_ID = 2**31 - 1
+
+
+def valid_id(ident: int) -> bool:
+    """Whether ``ident`` can be a primary key (lookups with any other id find nothing)."""
+    return 0 < ident <= MAX_ROW_ID
 
 
 class Role(StrEnum):
@@ -291,6 +303,20 @@ class ApiToken(Base):
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class LoginSession(Base):
+    """A signed-in browser. The session cookie carries a random token whose SHA-256 is stored
+    here; the cookie works only while this row exists and has not expired, so logging out,
+    changing the password or deleting the account ends it even for a copied cookie."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class CoachLink(Base):

@@ -103,6 +103,8 @@ def validate_plan_json(text: str) -> PlanView:
         json.loads(text)
     except ValueError as exc:
         raise UsageError(f"the plan is not JSON: {exc}") from exc
+    except RecursionError:  # [[[[...]]]] nested deeper than any plan
+        raise UsageError("the plan is not a plan: its JSON is nested too deeply") from None
     _validate_with_program(text)
     try:
         return PlanView.model_validate_json(text)

@@ -28,19 +28,28 @@ from thrustcoach.log.athletes import (
     update_athlete,
 )
 from thrustcoach.log.models import (
+    MAX_ROW_ID,
     Athlete,
     Base,
     SetEntry,
     StoredPlan,
     TrainingSession,
 )
-from thrustcoach.log.values import parse_load_kg, parse_side, parse_variant
+from thrustcoach.log.values import (
+    check_training_day,
+    parse_load_kg,
+    parse_side,
+    parse_variant,
+)
+from thrustcoach.text import shorten
 from thrustcoach.vocab import Side
 
 __all__ = [
+    "MAX_NOTES_CHARS",
     "SET_FIELDS",
     "add_set",
     "body_mass_on",
+    "check_set_values",
     "create_athlete",
     "delete_athlete",
     "delete_session",
@@ -89,7 +98,7 @@ SET_FIELDS = (
 
 
 def _get(session: Session, model: type[M], ident: int, what: str, athlete_id: int | None) -> M:
-    row = session.get(model, ident)
+    row = session.get(model, ident) if 0 < ident <= MAX_ROW_ID else None
     owner = getattr(row, "athlete_id", None)
     if row is None or (athlete_id is not None and owner != athlete_id):
         raise NotFoundError(
@@ -193,6 +202,7 @@ def get_or_create_session(
     """The athlete's (first) session on that day, created if there is none."""
     get_athlete(session, athlete_id=athlete_id)
     _check_feel(feel)
+    check_training_day(performed_on, what="the session date")
     q = select(TrainingSession).where(
         TrainingSession.athlete_id == athlete_id, TrainingSession.performed_on == performed_on
     )
@@ -260,6 +270,8 @@ def update_session(
     if unknown:
         raise UsageError(f"cannot change {', '.join(sorted(unknown))} of a session")
     _check_feel(changes.get("feel"))
+    if changes.get("performed_on") is not None:
+        check_training_day(changes["performed_on"], what="the session date")
     for key, value in changes.items():
         setattr(row, key, value)
     session.flush()
@@ -274,12 +286,20 @@ def delete_session(session: Session, *, session_id: int, athlete_id: int | None 
 # -- sets -----------------------------------------------------------------------------------
 
 
-def _clean_set_values(values: dict[str, Any]) -> dict[str, Any]:
-    """Validate and normalise set fields (raises UsageError with a one-line message)."""
+MAX_NOTES_CHARS = 2000
+_REQUIRED_SET_FIELDS = ("variant", "side", "reps")
+
+
+def check_set_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Validate and normalise set fields (raises UsageError with a one-line message).
+
+    The one check every way into the log goes through: ``log add``/``edit``, the web form,
+    the API and the Strong/Hevy import. ``None`` means "not recorded".
+    """
     out: dict[str, Any] = {}
     for key, value in values.items():
         if key not in SET_FIELDS:
-            raise UsageError(f"unknown set field {key!r}")
+            raise UsageError(f"unknown set field {shorten(key)}")
         if value is None:
             out[key] = None
         elif key == "variant":
@@ -289,23 +309,38 @@ def _clean_set_values(values: dict[str, Any]) -> dict[str, Any]:
         elif key in ("reps", "target_reps", "rir", "order_index"):
             out[key] = _non_negative_int(key, value)
         elif key in ("load_kg", "target_load_kg"):
-            out[key] = parse_load_kg(value)
+            out[key] = parse_load_kg(value, what=key.removesuffix("_kg").replace("_", " "))
         elif key in ("pause_s", "lowering_s"):
             out[key] = _seconds(key, value)
         elif key == "rpe":
             out[key] = _rpe(value)
+        elif key == "notes":
+            out[key] = _notes(value)
         else:
             out[key] = value
     return out
 
 
 def _non_negative_int(key: str, value: Any) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise UsageError(f"{key} must be a whole number, got {value!r}") from None
-    if number < 0 or number != float(value) or number > 1000:
-        raise UsageError(f"{key} must be a whole number 0-1000, got {value!r}")
+    problem = UsageError(f"{key} must be a whole number 0-1000, got {shorten(value)}")
+    if isinstance(value, bool):
+        raise problem
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip()
+        # Short texts only: int() of a 5,000-digit string is refused by Python itself.
+        if len(text) > 12:
+            raise problem
+        try:
+            as_float = float(text.replace(",", "."))
+        except ValueError:
+            raise problem from None
+        if not as_float.is_integer():
+            raise problem
+        number = int(as_float)
+    if not 0 <= number <= 1000:
+        raise problem
     return number
 
 
@@ -313,20 +348,27 @@ def _seconds(key: str, value: Any) -> float:
     try:
         number = float(str(value).replace(",", "."))
     except ValueError:
-        raise UsageError(f"{key} must be seconds, got {value!r}") from None
+        raise UsageError(f"{key} must be seconds, got {shorten(value)}") from None
     if not 0 <= number <= 60:
-        raise UsageError(f"{key} {value!r} is out of range 0-60 s")
+        raise UsageError(f"{key} {shorten(value)} is out of range 0-60 s")
     return number
 
 
 def _rpe(value: Any) -> Decimal:
     try:
-        rpe = Decimal(str(value).replace(",", "."))
+        rpe = Decimal(str(value).strip().replace(",", "."))
     except ArithmeticError:
-        raise UsageError(f"RPE must be a number 1-10, got {value!r}") from None
+        raise UsageError(f"RPE must be a number 1-10, got {shorten(value)}") from None
     if not rpe.is_finite() or not 1 <= rpe <= 10:
-        raise UsageError(f"RPE must be 1-10, got {value!r}")
+        raise UsageError(f"RPE must be 1-10, got {shorten(value)}")
     return rpe.quantize(Decimal("0.1"))
+
+
+def _notes(value: Any) -> str:
+    text = str(value)
+    if len(text) > MAX_NOTES_CHARS:
+        raise UsageError(f"notes are limited to {MAX_NOTES_CHARS} characters")
+    return text
 
 
 def add_set(
@@ -344,7 +386,10 @@ def add_set(
 
     Other ``fields``: see :data:`SET_FIELDS` (``load_kg`` accepts "12,5" and "25 lb").
     """
-    values = _clean_set_values({"variant": variant, "side": side, "reps": reps, **fields})
+    values = check_set_values({"variant": variant, "side": side, "reps": reps, **fields})
+    for required in _REQUIRED_SET_FIELDS:
+        if values[required] is None:
+            raise UsageError(f"{required} is required", hint="choose or enter it and try again")
     # Lock the athlete row (PostgreSQL; SQLite already holds the write lock from BEGIN
     # IMMEDIATE) so two writers cannot both create the day's session or reuse an order index.
     if session.get(Athlete, athlete_id, with_for_update=True) is None:
@@ -402,7 +447,7 @@ def update_set(
     session: Session, *, set_id: int, athlete_id: int | None = None, **changes: Any
 ) -> SetEntry:
     row = get_set(session, set_id=set_id, athlete_id=athlete_id)
-    values = _clean_set_values(changes)
+    values = check_set_values(changes)
     for required in ("variant", "side", "reps", "load_kg", "order_index"):
         if required in values and values[required] is None:
             raise UsageError(f"{required} cannot be emptied")

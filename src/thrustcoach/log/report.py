@@ -69,6 +69,20 @@ def build_report(
     """Write the charts and ``index.html`` for the last ``weeks`` weeks into ``out_dir``."""
     if not 1 <= weeks <= 520:
         raise UsageError(f"--weeks {weeks} is out of range 1-520")
+    try:
+        return _build_report(
+            session, athlete_id=athlete_id, out_dir=out_dir, weeks=weeks, today=today
+        )
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write the report to {out_dir}: {exc.strerror or exc}",
+            hint="--out must be a folder you can write to (not an existing file)",
+        ) from None
+
+
+def _build_report(
+    session: Session, *, athlete_id: int, out_dir: Path, weeks: int, today: dt.date | None
+) -> Report:
     athlete = get_athlete(session, athlete_id=athlete_id)
     today = today or dt.date.today()
     since = week_start(today) - dt.timedelta(weeks=weeks - 1)

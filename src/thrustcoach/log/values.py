@@ -7,6 +7,7 @@ marks, negative numbers, NaN and anything above 500 kg are rejected with a one-l
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -16,12 +17,15 @@ from importlib import resources
 from pydantic import BaseModel, ConfigDict
 
 from thrustcoach.errors import DataError, UsageError
+from thrustcoach.text import shorten
 from thrustcoach.vocab import Side, VariantId
 
 __all__ = [
+    "EARLIEST_DAY",
     "LB_TO_KG",
     "MAX_LOAD_KG",
     "NameRules",
+    "check_training_day",
     "detect_side",
     "load_name_rules",
     "match_variant",
@@ -37,15 +41,21 @@ _CENT = Decimal("0.01")
 _LOAD_RE = re.compile(r"^\s*(?P<num>[+-]?\d+(?:[.,]\d+)?)\s*(?P<unit>kg|kgs|lb|lbs|#)?\s*$", re.I)
 
 
-def parse_load_kg(value: str | int | float | Decimal | None, *, unit: str = "kg") -> Decimal:
-    """A load in kg as Decimal (0.01 kg). ``None``/empty means bodyweight only (0 kg)."""
+def parse_load_kg(
+    value: str | int | float | Decimal | None, *, unit: str = "kg", what: str = "load"
+) -> Decimal:
+    """A load in kg as Decimal (0.01 kg). ``None``/empty means bodyweight only (0 kg).
+
+    ``what`` names the value in messages (``"body mass"`` when a body mass is parsed).
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         return Decimal("0.00")
+    shown = shorten(value)
     if isinstance(value, str):
         match = _LOAD_RE.match(value)
         if match is None:
             raise UsageError(
-                f"cannot read the load {value!r}",
+                f"cannot read the {what} {shown}",
                 hint="write it as 12.5, 12,5, '12.5 kg' or '25 lb'",
             )
         number = Decimal(match["num"].replace(",", "."))
@@ -54,19 +64,36 @@ def parse_load_kg(value: str | int | float | Decimal | None, *, unit: str = "kg"
         try:
             number = Decimal(str(value))
         except InvalidOperation as exc:
-            raise UsageError(f"cannot read the load {value!r}") from exc
+            raise UsageError(f"cannot read the {what} {shown}") from exc
     if not number.is_finite():
-        raise UsageError(f"the load {value!r} is not a number")
+        raise UsageError(f"the {what} {shown} is not a number")
     if unit in ("lb", "lbs", "#"):
         number = number * LB_TO_KG
     elif unit not in ("kg", "kgs"):
-        raise UsageError(f"unknown load unit {unit!r}", hint="use kg or lb")
-    kg = number.quantize(_CENT, rounding=ROUND_HALF_UP)
-    if kg < 0:
-        raise UsageError(f"the load {value!r} is negative", hint="use 0 for bodyweight sets")
-    if kg > MAX_LOAD_KG:
-        raise UsageError(f"the load {value!r} is above {MAX_LOAD_KG} kg", hint="check the unit")
-    return kg
+        raise UsageError(f"unknown {what} unit {shorten(unit)}", hint="use kg or lb")
+    if number < 0:
+        hint = "use 0 for bodyweight sets" if what == "load" else None
+        raise UsageError(f"the {what} {shown} is negative", hint=hint)
+    # Compare before rounding: a 5,000-digit number has no 0.01 kg quantum to round to.
+    if number > MAX_LOAD_KG:
+        raise UsageError(f"the {what} {shown} is above {MAX_LOAD_KG} kg", hint="check the unit")
+    return number.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+# Training logs start no earlier than this; a later day than a year ahead is a typo.
+EARLIEST_DAY = dt.date(1990, 1, 1)
+_DAYS_AHEAD = 366
+
+
+def check_training_day(day: dt.date, *, what: str = "the date") -> dt.date:
+    """``day`` if it can be a training day (1990 to a year from today), else UsageError."""
+    latest = dt.date.today() + dt.timedelta(days=_DAYS_AHEAD)
+    if not EARLIEST_DAY <= day <= latest:
+        raise UsageError(
+            f"{what} {day.isoformat()} is out of range",
+            hint=f"use a day from {EARLIEST_DAY.isoformat()} to {latest.isoformat()}",
+        )
+    return day
 
 
 def parse_side(value: str) -> Side:
@@ -75,7 +102,7 @@ def parse_side(value: str) -> Side:
     try:
         return Side(aliases.get(text, text))
     except ValueError:
-        raise UsageError(f"unknown side {value!r}", hint="use left, right or both") from None
+        raise UsageError(f"unknown side {shorten(value)}", hint="use left, right or both") from None
 
 
 def parse_variant(value: str) -> VariantId:
@@ -88,7 +115,7 @@ def parse_variant(value: str) -> VariantId:
     found = match_variant(value)
     if found is None:
         choices = ", ".join(v.value for v in VariantId)
-        raise UsageError(f"unknown variant {value!r}", hint=f"use one of: {choices}")
+        raise UsageError(f"unknown variant {shorten(value)}", hint=f"use one of: {choices}")
     return found[0]
 
 

@@ -24,6 +24,7 @@ from thrustcoach.log.models import (
     TrainingSession,
     User,
     VideoAnalysis,
+    valid_id,
 )
 
 __all__ = [
@@ -76,7 +77,7 @@ def resolve_athlete(db: Session, user: User, athlete_id: int | None) -> Athlete:
         athlete_id = visible[0]
     if athlete_id not in visible:
         raise NotFoundError(f"athlete {athlete_id} not found")
-    athlete = db.get(Athlete, athlete_id)
+    athlete = db.get(Athlete, athlete_id) if valid_id(athlete_id) else None
     if athlete is None:
         raise NotFoundError(f"athlete {athlete_id} not found")
     return athlete
@@ -84,7 +85,7 @@ def resolve_athlete(db: Session, user: User, athlete_id: int | None) -> Athlete:
 
 def get_visible(db: Session, user: User, model: type[T], obj_id: int, *, write: bool = False) -> T:
     """Row ``obj_id`` of ``model`` if the user may see it (404 otherwise); ``write`` needs owner."""
-    obj = db.get(model, obj_id)
+    obj = db.get(model, obj_id) if valid_id(obj_id) else None
     label = getattr(model, "__tablename__", "item").rstrip("s").replace("_", " ")
     if obj is None or obj.athlete_id not in visible_athlete_ids(db, user):
         raise NotFoundError(f"{label} {obj_id} not found")

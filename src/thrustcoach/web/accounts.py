@@ -12,7 +12,7 @@ from thrustcoach.log import accounts as account_data
 from thrustcoach.log.models import Role, User
 from thrustcoach.web.security import hash_password, new_api_token, verify_password
 
-__all__ = ["MIN_PASSWORD_LEN", "authenticate", "create_token", "sign_up"]
+__all__ = ["MIN_PASSWORD_LEN", "authenticate", "change_password", "create_token", "sign_up"]
 
 MIN_PASSWORD_LEN = 8  # NIST SP 800-63B minimum for user-chosen passwords
 MAX_PASSWORD_LEN = 256
@@ -21,14 +21,18 @@ MAX_PASSWORD_LEN = 256
 _DUMMY_HASH = hash_password("not-a-real-password-used-for-timing-only")
 
 
-def sign_up(db: Session, email: str, *, password: str, role: Role, name: str) -> User:
-    """Create a user; an athlete also gets their athlete row (their training log)."""
-    email = account_data.normalise_email(email)
+def _check_password(password: str) -> None:
     if not MIN_PASSWORD_LEN <= len(password) <= MAX_PASSWORD_LEN:
         raise UsageError(
             f"the password must have {MIN_PASSWORD_LEN} to {MAX_PASSWORD_LEN} characters",
             hint="a few unrelated words make a long password that is easy to remember",
         )
+
+
+def sign_up(db: Session, email: str, *, password: str, role: Role, name: str) -> User:
+    """Create a user; an athlete also gets their athlete row (their training log)."""
+    email = account_data.normalise_email(email)
+    _check_password(password)
     return account_data.create_user(
         db, email=email, password_hash=hash_password(password), role=role, name=name
     )
@@ -44,6 +48,16 @@ def authenticate(db: Session, email: str, *, password: str) -> User | None:
         verify_password(_DUMMY_HASH, password)
         return None
     return user if verify_password(user.password_hash, password) else None
+
+
+def change_password(
+    db: Session, user: User, *, password: str, keep_token_hash: str | None = None
+) -> None:
+    """Set a new password; every login session but ``keep_token_hash`` ends."""
+    _check_password(password)
+    account_data.set_password_hash(
+        db, user=user, password_hash=hash_password(password), keep_token_hash=keep_token_hash
+    )
 
 
 def create_token(db: Session, user: User, *, name: str) -> str:

@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from thrustcoach import __version__
 from thrustcoach.config import Settings, load_settings
@@ -28,6 +29,7 @@ from thrustcoach.web.middleware import SecurityHeadersMiddleware
 from thrustcoach.web.problems import install_problem_handlers
 from thrustcoach.web.ratelimit import LoginThrottle
 from thrustcoach.web.security import load_secret_key
+from thrustcoach.web.timeouts import RequestTimeoutMiddleware
 
 __all__ = ["create_app", "plotly_js_path"]
 
@@ -88,10 +90,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.jobs.mark_interrupted()
     exports.sweep(settings.data_dir)  # deleted accounts' exports older than a day
     app.state.login_throttle = LoginThrottle()
+    app.state.secret_key = load_secret_key(settings)
     install_problem_handlers(app)
     app.add_middleware(
         SessionMiddleware,
-        secret_key=load_secret_key(settings),
+        secret_key=app.state.secret_key,
         session_cookie=SESSION_COOKIE,
         max_age=SESSION_MAX_AGE_S,
         same_site="lax",
@@ -99,6 +102,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(CompressMiddleware)
+    app.add_middleware(
+        RequestTimeoutMiddleware,
+        idle_timeout_s=settings.body_idle_timeout_s,
+        min_rate_bytes_s=settings.body_min_rate_kib_s * 1024,
+    )
+    if settings.trusted_proxies:
+        # Client address and scheme from X-Forwarded-For/-Proto, but only when the TCP peer
+        # is one of the configured proxies (uvicorn itself is run with proxy_headers off).
+        app.add_middleware(
+            ProxyHeadersMiddleware,  # type: ignore[arg-type]  # uvicorn's stricter ASGI types
+            trusted_hosts=settings.trusted_proxies,
+        )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/static-vendor/plotly.min.js", include_in_schema=False)

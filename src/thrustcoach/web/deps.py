@@ -17,11 +17,19 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from thrustcoach.errors import ThrustCoachError
+from thrustcoach.log.accounts import end_login_session, login_session_user, start_login_session
 from thrustcoach.log.models import ApiToken, User
 from thrustcoach.web.db import get_db
-from thrustcoach.web.security import CSRF_FIELD, CSRF_HEADER, hash_api_token, verify_csrf_value
+from thrustcoach.web.security import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    hash_api_token,
+    new_session_token,
+    verify_csrf_value,
+)
 
 __all__ = [
+    "SESSION_LIFETIME",
     "ApiUser",
     "CsrfProtect",
     "Db",
@@ -30,12 +38,15 @@ __all__ = [
     "PageUser",
     "UserView",
     "csrf_protect",
+    "current_session_hash",
     "login_user",
     "logout_user",
 ]
 
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 _SESSION_UID = "uid"
+_SESSION_TOKEN = "sid"  # the login-session token (its hash is a login_sessions row)
+SESSION_LIFETIME = dt.timedelta(days=14)
 
 Db = Annotated[Session, Depends(get_db)]
 
@@ -85,12 +96,15 @@ CsrfProtect = Depends(csrf_protect)
 
 
 def _session_user(request: Request, db: Session) -> User | None:
+    """The user of the cookie's login session, if that session is still live on the server."""
     uid = request.session.get(_SESSION_UID)
-    if not isinstance(uid, int):
+    token = request.session.get(_SESSION_TOKEN)
+    if not isinstance(uid, int) or not isinstance(token, str):
         return None
-    user = db.get(User, uid)
-    if user is None:
+    user = login_session_user(db, user_id=uid, token_hash=hash_api_token(token))
+    if user is None:  # logged out, revoked, expired or the account is gone
         request.session.pop(_SESSION_UID, None)
+        request.session.pop(_SESSION_TOKEN, None)
     return user
 
 
@@ -143,11 +157,24 @@ PageUser = Annotated[User, Depends(page_user)]
 ApiUser = Annotated[User, Depends(api_user)]
 
 
-def login_user(request: Request, user: User) -> None:
+def login_user(request: Request, db: Session, user: User) -> None:
     """Start a fresh session for ``user`` (a new CSRF token: no session fixation)."""
+    plain, digest = new_session_token()
+    start_login_session(db, user_id=user.id, token_hash=digest, lifetime=SESSION_LIFETIME)
     request.session.clear()
     request.session[_SESSION_UID] = user.id
+    request.session[_SESSION_TOKEN] = plain
 
 
-def logout_user(request: Request) -> None:
+def current_session_hash(request: Request) -> str | None:
+    """The stored hash of this browser's login session (to keep it when revoking others)."""
+    token = request.session.get(_SESSION_TOKEN)
+    return hash_api_token(token) if isinstance(token, str) else None
+
+
+def logout_user(request: Request, db: Session) -> None:
+    """End this browser's login session on the server, then forget the cookie's contents."""
+    digest = current_session_hash(request)
+    if digest is not None:
+        end_login_session(db, token_hash=digest)
     request.session.clear()

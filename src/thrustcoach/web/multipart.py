@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from thrustcoach.errors import UsageError
@@ -100,10 +101,29 @@ class MultipartUpload:
         try:
             chunk = await self._stream.__anext__()
         except StopAsyncIteration:
-            self._parser.finalize()
+            self._parse(None)
             return False
-        self._parser.write(chunk)
+        self._parse(chunk)
         return True
+
+    def _parse(self, chunk: bytes | None) -> None:
+        """Feed the parser; a body that breaks the multipart rules is a 400, not a crash."""
+        try:
+            if chunk is None:
+                self._parser.finalize()
+            else:
+                self._parser.write(chunk)
+        except FormParserError as exc:
+            raise UsageError(
+                f"the upload is not valid multipart/form-data ({str(exc)[:80]})",
+                hint="send the file again with curl -F clip=@FILE or the upload page",
+            ) from None
+
+    def _truncated(self) -> UsageError:
+        return UsageError(
+            "the upload ended before the end of the file (no closing boundary)",
+            hint="send the whole file again",
+        )
 
     async def read_until_file(self) -> None:
         """Parse the fields before the file part, up to the file's first bytes."""
@@ -112,12 +132,20 @@ class MultipartUpload:
                 raise UsageError("the form holds no file", hint="choose a clip and send it again")
 
     async def file_chunks(self) -> AsyncIterator[bytes]:
-        """The file's bytes as they arrive, then the rest of the body (fields after the file)."""
+        """The file's bytes as they arrive, then the rest of the body (fields after the file).
+
+        A body that stops inside the file part (boundary mismatch, junk instead of the closing
+        boundary, a cut connection) raises UsageError: a cut-off file is never analysed.
+        """
         while True:
             while self._out:
                 yield self._out.pop(0)
-            if self._ended or not await self._pump():
+            if self._ended:
                 break
+            if not await self._pump():
+                while self._out:
+                    self._out.pop(0)
+                raise self._truncated()
         while self._out:
             yield self._out.pop(0)
         while await self._pump():

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
+from python_multipart.exceptions import FormParserError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -72,7 +73,7 @@ def problem_response(
     if _wants_html(request):
         from thrustcoach.web.templating import render
 
-        return render(request, "error.html", {"problem": body}, status_code=status)
+        return render(request, "error.html", {"problem": body}, status_code=status, headers=headers)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
@@ -80,7 +81,7 @@ async def _thrustcoach_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ThrustCoachError)
     if exc.http_status >= 500:
         logger.error("%s on %s: %s", type(exc).__name__, request.url.path, exc)
-    headers = None
+    headers: dict[str, str] | None = getattr(exc, "headers", None)
     if exc.http_status == 401:
         if _wants_html(request):
             target = quote(request.url.path, safe="/")
@@ -131,6 +132,17 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     )
 
 
+async def _malformed_form(request: Request, exc: Exception) -> Response:
+    """A form body that breaks the multipart rules (Starlette lets the parser's error through)."""
+    return problem_response(
+        request,
+        status=400,
+        title="Bad request",
+        detail="the form data is not valid multipart/form-data",
+        hint="send the form again from the page, or with curl -F",
+    )
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     logger.exception("internal error on %s %s", request.method, request.url.path)
     return problem_response(
@@ -146,4 +158,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ThrustCoachError, _thrustcoach_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(FormParserError, _malformed_form)
     app.add_exception_handler(Exception, _unexpected)

@@ -9,6 +9,7 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
+from thrustcoach.log.models import MAX_ROW_ID
 from thrustcoach.vocab import Side, VariantId
 
 __all__ = [
@@ -38,7 +39,7 @@ class Paging(BaseModel):
 
 def paging(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="items per page")] = 50,
-    offset: Annotated[int, Query(ge=0, description="items to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID, description="items to skip")] = 0,
 ) -> Paging:
     return Paging(limit=limit, offset=offset)
 
@@ -143,4 +144,4 @@ class SetIn(SetPatch):
     side: Side
     reps: int = Field(ge=0, le=1000)
     performed_on: dt.date | None = Field(default=None, description="default: today")
-    session_id: int | None = None
+    session_id: int | None = Field(default=None, ge=1, le=MAX_ROW_ID)

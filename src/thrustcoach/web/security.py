@@ -1,7 +1,9 @@
 """Security primitives of the web app: secret key, password hashing, CSRF tokens, API tokens.
 
 * Passwords: argon2id through argon2-cffi (its defaults follow RFC 9106's recommendations).
-* Sessions: Starlette's signed-cookie session (itsdangerous), HttpOnly and SameSite=Lax.
+* Sessions: Starlette's signed-cookie session (itsdangerous), HttpOnly and SameSite=Lax. The
+  cookie carries a random login-session token; only its SHA-256 is stored (``login_sessions``),
+  and the cookie is honoured only while that row exists, so logging out really ends it.
 * CSRF: a synchronizer token kept in the session and echoed by every form (``csrf_token``
   field) or by JavaScript (``X-CSRF-Token`` header); compared in constant time.
 * API tokens: 32 random bytes shown once; only their SHA-256 is stored (a high-entropy token
@@ -18,7 +20,9 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.requests import Request
+from starlette.responses import Response
 
 from thrustcoach.config import Settings
 from thrustcoach.errors import PermissionDeniedError, StorageError
@@ -26,12 +30,17 @@ from thrustcoach.errors import PermissionDeniedError, StorageError
 __all__ = [
     "CSRF_FIELD",
     "CSRF_HEADER",
+    "DEVICE_COOKIE",
+    "account_digest",
     "csrf_token",
     "hash_api_token",
     "hash_password",
+    "known_device_accounts",
     "load_secret_key",
     "new_api_token",
+    "new_session_token",
     "password_needs_rehash",
+    "remember_device",
     "verify_csrf_value",
     "verify_password",
 ]
@@ -114,3 +123,56 @@ def new_api_token() -> tuple[str, str]:
 
 def hash_api_token(plain: str) -> str:
     return hashlib.sha256(plain.encode("utf-8")).hexdigest()
+
+
+def new_session_token() -> tuple[str, str]:
+    """A fresh login-session token for the cookie and the hash to store."""
+    plain = secrets.token_urlsafe(32)
+    return plain, hash_api_token(plain)
+
+
+# -- known devices (the login throttle lets them through during an attack on the account) ---
+
+DEVICE_COOKIE = "thrustcoach_device"
+DEVICE_MAX_AGE_S = 365 * 24 * 3600
+_MAX_DEVICE_ACCOUNTS = 5
+
+
+def _device_serializer(secret: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret, salt="thrustcoach-known-device")
+
+
+def account_digest(email: str) -> str:
+    """A short stable digest of a (normalised) e-mail: the cookie never shows the address."""
+    return hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()[:24]
+
+
+def known_device_accounts(request: Request, *, secret: str) -> list[str]:
+    """Account digests this browser signed in to before (from its signed device cookie)."""
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw:
+        return []
+    try:
+        value = _device_serializer(secret).loads(raw)
+    except BadSignature:
+        return []
+    return (
+        [v for v in value if isinstance(v, str)][:_MAX_DEVICE_ACCOUNTS]
+        if isinstance(value, list)
+        else []
+    )
+
+
+def remember_device(response: Response, request: Request, *, secret: str, email: str) -> None:
+    """Mark this browser as one that signed in to ``email`` (kept a year, signed, HttpOnly)."""
+    accounts = [
+        a for a in known_device_accounts(request, secret=secret) if a != account_digest(email)
+    ]
+    accounts = [account_digest(email), *accounts][:_MAX_DEVICE_ACCOUNTS]
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _device_serializer(secret).dumps(accounts),
+        max_age=DEVICE_MAX_AGE_S,
+        httponly=True,
+        samesite="lax",
+    )

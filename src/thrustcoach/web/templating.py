@@ -51,7 +51,12 @@ def units_of(request: Request) -> Units:
 
 
 def render(
-    request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     has_session = "session" in request.scope
     user = getattr(request.state, "user", None)
@@ -66,4 +71,4 @@ def render(
         "version": __version__,
     }
     ctx.update(context or {})
-    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code, headers=headers)

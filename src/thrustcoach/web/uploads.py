@@ -9,12 +9,12 @@ after sanitising; the file on disk gets our own name.
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from thrustcoach.errors import ThrustCoachError, UnsupportedFormatError, UsageError
+from thrustcoach.text import strip_controls
 
 __all__ = [
     "PayloadTooLargeError",
@@ -27,7 +27,6 @@ __all__ = [
 CHUNK = 1 << 16
 VIDEO_EXTENSIONS = {".mp4", ".m4v", ".mov", ".webm", ".mkv", ".avi"}
 LANDMARK_EXTENSIONS = {".csv", ".trc"}
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class PayloadTooLargeError(ThrustCoachError):
@@ -44,10 +43,12 @@ class StoredUpload:
 
 
 def safe_display_name(name: str | None) -> str:
-    """The last path component, without control characters, at most 100 characters."""
-    raw = name or "upload"
+    """The last path component, at most 100 characters, without control or format characters
+    (ANSI escapes, NUL, and the bidirectional overrides that make ``evil<U+202E>4pm.exe`` show
+    as ``evilexe.mp4``)."""
+    raw = strip_controls(name or "upload")
     base = PureWindowsPath(PurePosixPath(raw).name).name
-    base = _CONTROL.sub("", base).strip().lstrip(".") or "upload"
+    base = base.strip().lstrip(".") or "upload"
     return base[-100:]
 
 

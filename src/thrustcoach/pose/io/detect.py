@@ -89,12 +89,14 @@ def detect_kind(path: Path) -> FileKind:
     return FileKind.UNKNOWN
 
 
-def read_landmarks(path: str | Path) -> LandmarkSeries:
+def read_landmarks(path: str | Path, *, max_bytes: int | None = None) -> LandmarkSeries:
     """Read a landmark CSV or a TRC marker file into a :class:`LandmarkSeries` (y down).
 
     The format is detected from the content, so a misnamed extension does not matter.
     Raises :class:`UnsupportedFormatError` for anything else (a video, a picture, a CSV
-    with other columns) and :class:`InputFileError` for unreadable, empty or invalid files.
+    with other columns) and :class:`InputFileError` for unreadable, empty or invalid files
+    (and :class:`~thrustcoach.errors.FileTooLargeError` above ``max_bytes``, by default the
+    ``max_landmark_mb`` setting).
     """
     # Local imports keep detection cheap and avoid an import cycle with the readers.
     from thrustcoach.pose.io.landmark_csv import read_landmark_csv
@@ -104,9 +106,9 @@ def read_landmarks(path: str | Path) -> LandmarkSeries:
     kind = detect_kind(path)
     logger.debug("%s detected as %s", path, kind)
     if kind is FileKind.LANDMARK_CSV:
-        return read_landmark_csv(path)
+        return read_landmark_csv(path, max_bytes=max_bytes)
     if kind is FileKind.TRC:
-        return read_trc(path)
+        return read_trc(path, max_bytes=max_bytes)
     if kind is FileKind.EMPTY:
         raise InputFileError(
             f"{path} is empty", hint="export the landmarks again or pick another file"

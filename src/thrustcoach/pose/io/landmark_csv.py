@@ -15,19 +15,23 @@ the empty-able cells): 36,000 frames x 33 landmarks (1.2 million rows) read in a
 
 from __future__ import annotations
 
-import io
 import logging
 import math
+import re
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 from numpy.typing import NDArray
 
 from thrustcoach.errors import InputFileError, UnsupportedFormatError
+from thrustcoach.files import configured_limit, open_text_limited
+from thrustcoach.pose.io.checks import check_times
 from thrustcoach.pose.landmarks import MEDIAPIPE_LANDMARKS
 from thrustcoach.pose.series import FloatArray, LandmarkSeries
+from thrustcoach.text import shorten, strip_controls
 
 __all__ = ["CSV_COLUMNS", "read_landmark_csv", "write_landmarks_csv"]
 
@@ -37,22 +41,17 @@ CSV_COLUMNS: tuple[str, ...] = ("frame", "time_s", "landmark", "x", "y", "z", "v
 _REQUIRED = ("time_s", "landmark", "x", "y")
 # Coordinates beyond a million pixels are not an image position but a broken export.
 _MAX_ABS_COORD = 1e6
+# A frame number beyond a billion is not a frame of one recording (and overflows int64 later).
+_MAX_FRAME = 1e9
 
 
-def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(f"cannot read {path}: {exc.strerror}", hint="check the path") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UnsupportedFormatError(
-            f"{path} is not a UTF-8 text file", hint="export the landmark CSV as UTF-8 text"
-        ) from None
+def _not_utf8(path: Path) -> UnsupportedFormatError:
+    return UnsupportedFormatError(
+        f"{path} is not a UTF-8 text file", hint="export the landmark CSV as UTF-8 text"
+    )
 
 
-def _split_header(stream: io.StringIO, path: Path) -> tuple[dict[str, str], list[str]]:
+def _split_header(stream: IO[str], path: Path) -> tuple[dict[str, str], list[str]]:
     """Comment metadata and the header's column names; leaves ``stream`` at the first row."""
     meta: dict[str, str] = {}
     for line in iter(stream.readline, ""):
@@ -98,8 +97,36 @@ class _LandmarkLookup:
         return math.nan
 
 
+_NOT_A_NUMBER = re.compile(r"could not convert string (.*) to \w+ at row (\d+), column (\d+)")
+_SHORT_ROW = re.compile(r"invalid column index \d+ at row (\d+) with (\d+) columns")
+
+
+def _parse_error(path: Path, message: str, header: list[str]) -> InputFileError:
+    """numpy's loadtxt message in our words: which data row and column, and what to do."""
+    hint = (
+        "every row needs frame,time_s,landmark,x,y,z,visibility with numbers in the numeric columns"
+    )
+    found = _NOT_A_NUMBER.search(message)
+    if found:
+        column = int(found[3])
+        name = header[column - 1] if 0 < column <= len(header) else f"column {column}"
+        value = found[1].strip().strip("'\"")
+        return InputFileError(
+            f"{path}: data row {int(found[2]) + 1}: {name} {shorten(value)} is not a number",
+            hint=hint,
+        )
+    short = _SHORT_ROW.search(message)
+    if short:
+        return InputFileError(
+            f"{path}: data row {short[1]} has {short[2]} values, the header names "
+            f"{len(header)} columns",
+            hint=hint,
+        )
+    return InputFileError(f"{path}: a data row cannot be read as numbers", hint=hint)
+
+
 def _parse_rows(
-    stream: io.StringIO, header: list[str], path: Path
+    stream: IO[str], header: list[str], path: Path
 ) -> tuple[FloatArray, _LandmarkLookup]:
     """(N, len(CSV_COLUMNS)) floats in CSV_COLUMNS order; absent columns are NaN."""
     present = [c for c in CSV_COLUMNS if c in header]
@@ -123,12 +150,10 @@ def _parse_rows(
                 quotechar='"',
                 ndmin=2,
             )
+    except UnicodeDecodeError:
+        raise _not_utf8(path) from None
     except ValueError as exc:
-        raise InputFileError(
-            f"{path}: {str(exc).splitlines()[-1]}",
-            hint="every row needs frame,time_s,landmark,x,y,z,visibility with numbers in "
-            "the numeric columns",
-        ) from None
+        raise _parse_error(path, str(exc), header) from None
     out = np.full((raw.shape[0], len(CSV_COLUMNS)), np.nan)
     for j, c in enumerate(present):
         out[:, CSV_COLUMNS.index(c)] = raw[:, j]
@@ -179,29 +204,48 @@ def _validate(path: Path, table: FloatArray, present: NDArray[np.bool_]) -> None
     if bad_vis.any():
         raise _bad_row(path, bad_vis, "visibility must be between 0 and 1 (or empty)")
     frame = table[:, 0]
-    bad_frame = ~np.isnan(frame) & ((frame < 0) | (frame != np.round(frame)))
+    bad_frame = ~np.isnan(frame) & ((frame < 0) | (frame > _MAX_FRAME) | (frame != np.round(frame)))
     if bad_frame.any() or (np.isnan(frame).any() and not np.isnan(frame).all()):
-        raise _bad_row(path, bad_frame | np.isnan(frame), "frame must be a whole number >= 0")
-
-
-def read_landmark_csv(path: str | Path) -> LandmarkSeries:
-    """Read our landmark CSV (see the module docstring) into a :class:`LandmarkSeries`."""
-    path = Path(path)
-    stream = io.StringIO(_read_text(path))
-    meta, header = _split_header(stream, path)
-    missing = [c for c in _REQUIRED if c not in header]
-    if missing:
-        raise UnsupportedFormatError(
-            f"{path} is a CSV without the landmark columns {', '.join(missing)} "
-            f"(found: {', '.join(header)})",
-            hint="a landmark CSV has columns " + ",".join(CSV_COLUMNS),
+        raise _bad_row(
+            path, bad_frame | np.isnan(frame), f"frame must be a whole number 0-{_MAX_FRAME:.0e}"
         )
-    table, lookup = _parse_rows(stream, header, path)
+
+
+def _read_table(
+    path: Path, max_bytes: int | None
+) -> tuple[dict[str, str], list[str], FloatArray, _LandmarkLookup]:
+    """Metadata, header and parsed rows, streamed from the file within the size limit."""
+    limit = configured_limit("max_landmark_mb") if max_bytes is None else max_bytes
+    with open_text_limited(
+        path, max_bytes=limit, what="a landmark file", setting="max_landmark_mb"
+    ) as stream:
+        try:
+            meta, header = _split_header(stream, path)
+        except UnicodeDecodeError:
+            raise _not_utf8(path) from None
+        missing = [c for c in _REQUIRED if c not in header]
+        if missing:
+            raise UnsupportedFormatError(
+                f"{path} is a CSV without the landmark columns {', '.join(missing)} "
+                f"(found: {strip_controls(', '.join(header))[:200]})",
+                hint="a landmark CSV has columns " + ",".join(CSV_COLUMNS),
+            )
+        table, lookup = _parse_rows(stream, header, path)
+    return meta, header, table, lookup
+
+
+def read_landmark_csv(path: str | Path, *, max_bytes: int | None = None) -> LandmarkSeries:
+    """Read our landmark CSV (see the module docstring) into a :class:`LandmarkSeries`.
+
+    Files above ``max_bytes`` (default: the ``max_landmark_mb`` setting) are refused unread.
+    """
+    path = Path(path)
+    meta, header, table, lookup = _read_table(path, max_bytes)
     if table.shape[0] == 0:
         raise InputFileError(f"{path} has a header but no data rows", hint="export it again")
     if lookup.unknown:
         raise InputFileError(
-            f"{path}: unknown landmark {lookup.unknown[0]!r}",
+            f"{path}: unknown landmark {shorten(lookup.unknown[0])}",
             hint="landmark names are MediaPipe Pose's in lower snake case (left_hip, right_knee)",
         )
     lm_all = table[:, 2].astype(np.int64)
@@ -214,6 +258,7 @@ def read_landmark_csv(path: str | Path) -> LandmarkSeries:
         frame_num = table[:, 0].astype(np.int64)
     else:  # no frame column: number frames by their distinct times
         frame_num = np.unique(time_s, return_inverse=True)[1].astype(np.int64)
+    check_times(path, time_s)
     frames, times, row_frame = _frame_table(frame_num, time_s, path)
 
     used = np.unique(lm_all[present])

@@ -32,6 +32,8 @@ from pathlib import Path
 import numpy as np
 
 from thrustcoach.errors import InputFileError, UnsupportedFormatError
+from thrustcoach.files import configured_limit, read_limited
+from thrustcoach.pose.io.checks import check_times
 from thrustcoach.pose.landmarks import MEDIAPIPE_LANDMARKS
 from thrustcoach.pose.series import FloatArray, LandmarkSeries
 
@@ -85,12 +87,14 @@ _UNIT_TO_M = {"m": 1.0, "mm": 1e-3, "cm": 1e-2}
 _MAX_BODY_M = 50.0  # a "body" taller than this is in pixels whatever the label says
 
 
-def _lines(path: Path) -> list[str]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    except OSError as exc:
-        raise InputFileError(f"cannot read {path}: {exc.strerror}", hint="check the path") from None
-    return text.splitlines()
+def _lines(path: Path, max_bytes: int | None) -> list[str]:
+    data = read_limited(
+        path,
+        max_bytes=configured_limit("max_landmark_mb") if max_bytes is None else max_bytes,
+        what="a landmark file",
+        setting="max_landmark_mb",
+    )
+    return data.decode("utf-8-sig", errors="replace").splitlines()
 
 
 def _header(lines: list[str], path: Path) -> tuple[dict[str, str], list[str]]:
@@ -146,10 +150,13 @@ def _select(markers: list[str]) -> dict[str, int]:
     return chosen
 
 
-def read_trc(path: str | Path) -> LandmarkSeries:
-    """Read a TRC marker file into a :class:`LandmarkSeries` (y down; units in ``meta``)."""
+def read_trc(path: str | Path, *, max_bytes: int | None = None) -> LandmarkSeries:
+    """Read a TRC marker file into a :class:`LandmarkSeries` (y down; units in ``meta``).
+
+    Files above ``max_bytes`` (default: the ``max_landmark_mb`` setting) are refused unread.
+    """
     path = Path(path)
-    lines = _lines(path)
+    lines = _lines(path, max_bytes)
     if not lines or not lines[0].startswith("PathFileType"):
         raise UnsupportedFormatError(f"{path} is not a TRC file (no 'PathFileType' line)")
     info, markers = _header(lines, path)
@@ -178,6 +185,7 @@ def read_trc(path: str | Path) -> LandmarkSeries:
         raise InputFileError(
             f"{path}: the Time column must increase from frame to frame", hint="export it again"
         )
+    check_times(path, time_s)
 
     units = info.get("Units", "m").strip().lower()
     if units in _UNIT_TO_M:

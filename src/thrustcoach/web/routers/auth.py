@@ -13,16 +13,25 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from thrustcoach.config import Settings
-from thrustcoach.errors import ThrustCoachError
+from thrustcoach.errors import PermissionDeniedError, ThrustCoachError
 from thrustcoach.log import accounts as account_data
 from thrustcoach.log import repo
 from thrustcoach.log.models import ApiToken, Athlete, CoachLink, Role, User
 from thrustcoach.web import accounts, exports
 from thrustcoach.web.access import own_athlete
 from thrustcoach.web.db import commit
-from thrustcoach.web.deps import CsrfProtect, Db, OptionalUser, PageUser, login_user, logout_user
+from thrustcoach.web.deps import (
+    CsrfProtect,
+    Db,
+    OptionalUser,
+    PageUser,
+    current_session_hash,
+    login_user,
+    logout_user,
+)
 from thrustcoach.web.jobs import JobStore
-from thrustcoach.web.ratelimit import LoginThrottle
+from thrustcoach.web.ratelimit import LoginThrottle, TooManyAttemptsError, client_key
+from thrustcoach.web.security import account_digest, known_device_accounts, remember_device
 from thrustcoach.web.templating import flash, render
 
 __all__ = ["router"]
@@ -60,7 +69,8 @@ def signup(
         return render(
             request, "signup.html", {"form": form, "error": str(exc)}, status_code=exc.http_status
         )
-    login_user(request, user)
+    login_user(request, db, user)
+    commit(db)
     flash(request, "Welcome! Your account is ready.", kind="success")
     return RedirectResponse("/plans/new" if user.athlete_id else "/account", status_code=303)
 
@@ -80,26 +90,59 @@ def login(
 ) -> Response:
     request.state.user = None
     throttle: LoginThrottle = request.app.state.login_throttle
-    keys = (
-        f"email:{email.strip().lower()}",
-        f"ip:{request.client.host if request.client else '-'}",
-    )
-    throttle.check(*keys)
+    secret: str = request.app.state.secret_key
+    account = account_digest(email)
+    client = client_key(request.client.host if request.client else None)
+    known = account in known_device_accounts(request, secret=secret)
+    ctx = {"next": _safe_next(next), "email": email}
+    try:
+        throttle.check(account=account, client=client, known_client=known)
+    except TooManyAttemptsError as exc:
+        ctx["error"] = f"Too many failed logins: {exc.hint}."
+        return render(request, "login.html", ctx, status_code=429, headers=exc.headers)
     user = accounts.authenticate(db, email, password=password)
     if user is None:
-        throttle.failed(*keys)
-        ctx = {"next": _safe_next(next), "email": email, "error": "Wrong e-mail or password."}
+        throttle.failed(account=account, client=client)
+        ctx["error"] = "Wrong e-mail or password."
         return render(request, "login.html", ctx, status_code=401)
-    throttle.succeeded(keys[0])
-    login_user(request, user)
-    return RedirectResponse(_safe_next(next), status_code=303)
+    throttle.succeeded(account=account, client=client)
+    login_user(request, db, user)
+    commit(db)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    remember_device(response, request, secret=secret, email=email)
+    return response
 
 
 @router.post("/logout", dependencies=[CsrfProtect])
-def logout(request: Request) -> Response:
-    logout_user(request)
+def logout(request: Request, db: Db) -> Response:
+    logout_user(request, db)
+    commit(db)
     flash(request, "You are logged out.")
     return RedirectResponse("/", status_code=303)
+
+
+@router.post("/account/password", dependencies=[CsrfProtect])
+def change_password(
+    request: Request,
+    db: Db,
+    user: PageUser,
+    current_password: Annotated[str, Form(max_length=256)],
+    new_password: Annotated[str, Form(max_length=256)],
+) -> Response:
+    """A new password; every other browser signed in to this account is logged out."""
+    if accounts.authenticate(db, user.email, password=current_password) is None:
+        raise PermissionDeniedError(
+            "the current password is wrong", hint="type your current password again"
+        )
+    accounts.change_password(
+        db, user, password=new_password, keep_token_hash=current_session_hash(request)
+    )
+    return _saved(
+        request,
+        db,
+        message="Password changed: other browsers signed in to this account are logged out.",
+        to="/account#password",
+    )
 
 
 def _saved(request: Request, db: Session, *, message: str, to: str) -> Response:
@@ -241,9 +284,9 @@ def delete_account(
         for job in store.list_for([user.athlete_id]):
             if job.state not in ("queued", "running"):
                 store.delete(job.id)
-    account_data.delete_user(db, user=user)
+    account_data.delete_user(db, user=user)  # ends every login session of the account too
     commit(db)
-    logout_user(request)
+    logout_user(request, db)
     if token is not None:
         request.session[_DELETED_EXPORT] = token
     return RedirectResponse("/account/deleted", status_code=303)

@@ -212,7 +212,7 @@ def update_session(
     feel: Annotated[str, Form(max_length=2)] = "",
 ) -> Response:
     row = get_visible(db, user, TrainingSession, session_id, write=True)
-    feel_value = int(feel) if feel.isdigit() else None
+    feel_value = int(feel) if feel.isascii() and feel.isdigit() else None
     repo.update_session(
         db,
         session_id=row.id,

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
@@ -24,7 +24,7 @@ from thrustcoach.errors import (
 from thrustcoach.kb import load_knowledge_base
 from thrustcoach.log import repo
 from thrustcoach.log.analyses import attach_analysis
-from thrustcoach.log.models import User
+from thrustcoach.log.models import MAX_ROW_ID, User
 from thrustcoach.web import report_view
 from thrustcoach.web.access import own_athlete, visible_athlete_ids
 from thrustcoach.web.db import commit
@@ -44,7 +44,7 @@ api_router = APIRouter(prefix="/api/v1", tags=["analyses"])
 
 
 class AttachIn(BaseModel):
-    set_id: int
+    set_id: int = Field(ge=1, le=MAX_ROW_ID)
 
 
 def _store(request: Request) -> JobStore:
@@ -100,7 +100,9 @@ async def _start_job(
             chunks,
             dest_dir=folder,
             filename=filename,
-            content_length=int(length) if length and length.isdigit() else None,
+            content_length=int(length)
+            if length and length.isascii() and length.isdigit() and len(length) < 19
+            else None,
             max_bytes=settings.max_upload_mb * 1024 * 1024,
         )
     except BaseException:
