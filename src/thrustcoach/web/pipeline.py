@@ -4,7 +4,7 @@ Landmark files (CSV/TRC) go through ``thrustcoach.pose.read_landmarks``; videos 
 ``thrustcoach.pose.extract.extract_landmarks`` (MediaPipe by default; a missing MediaPipe is a
 clear DependencyMissingError in the job) and ``pose.annotate.annotate_video``. The analysis is
 ``thrustcoach.analysis.analyze``. ``pose_spec`` swaps the estimator (tests replay landmarks
-with the fake estimator).
+with the fake estimator); ``estimator`` hands in a warm one (the job workers').
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 from thrustcoach.analysis import AnalysisOptions, analyze
 from thrustcoach.pose import LandmarkSeries, read_landmarks
 from thrustcoach.pose.annotate import annotate_video
-from thrustcoach.pose.estimators import EstimatorSpec
+from thrustcoach.pose.estimators import EstimatorSpec, PoseEstimator
 from thrustcoach.pose.extract import extract_landmarks
 
 __all__ = ["Progress", "run_analysis"]
@@ -28,11 +28,13 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
 
 
-def _video_landmarks(path: Path, progress: Progress, spec: EstimatorSpec | None) -> LandmarkSeries:
+def _video_landmarks(
+    path: Path, progress: Progress, spec: EstimatorSpec | None, estimator: PoseEstimator | None
+) -> LandmarkSeries:
     def on_progress(done: int, total: int) -> None:
         progress(0.05 + 0.75 * done / max(total, 1), f"finding the body: frame {done} of {total}")
 
-    run = extract_landmarks(path, spec=spec, on_progress=on_progress)
+    run = extract_landmarks(path, spec=spec, on_progress=on_progress, estimator=estimator)
     return run.series
 
 
@@ -45,10 +47,15 @@ def run_analysis(
     options: dict[str, Any],
     progress: Progress,
     pose_spec: EstimatorSpec | None = None,
+    estimator: PoseEstimator | None = None,
 ) -> None:
-    """Analyse ``path`` and write ``result.json`` and ``curves.json`` (+ ``annotated.mp4``)."""
+    """Analyse ``path`` and write ``result.json`` and ``curves.json`` (+ ``annotated.mp4``).
+
+    ``estimator``: a warm, already built pose estimator to reuse (a job worker keeps one per
+    process, so no job pays the model's start-up); ``None`` builds one from ``pose_spec``.
+    """
     if kind == "video":
-        series = _video_landmarks(path, progress, pose_spec)
+        series = _video_landmarks(path, progress, pose_spec, estimator)
     else:
         progress(0.1, "reading the landmark file")
         series = read_landmarks(path)
