@@ -142,11 +142,13 @@ def test_jobs_of_two_people_run_side_by_side(make_app: Any, clip: SetVideo) -> N
     a, b = _upload(ann, clip).json()["id"], _upload(bob, clip).json()["id"]
     ja, jb = _wait_all(ann, [a])[0], _wait_all(bob, [b])[0]
     assert ja["state"] == jb["state"] == "done"
-    start_a, end_a = dt.datetime.fromisoformat(ja["started_at"]), dt.datetime.fromisoformat(
-        ja["finished_at"]
+    start_a, end_a = (
+        dt.datetime.fromisoformat(ja["started_at"]),
+        dt.datetime.fromisoformat(ja["finished_at"]),
     )
-    start_b, end_b = dt.datetime.fromisoformat(jb["started_at"]), dt.datetime.fromisoformat(
-        jb["finished_at"]
+    start_b, end_b = (
+        dt.datetime.fromisoformat(jb["started_at"]),
+        dt.datetime.fromisoformat(jb["finished_at"]),
     )
     assert start_a < end_b and start_b < end_a, "the two jobs did not overlap"
     health = ann.client.get("/healthz").json()

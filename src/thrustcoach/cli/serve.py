@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+
 import typer
 
 from thrustcoach.config import load_settings
+from thrustcoach.errors import UsageError
 
 __all__ = ["register"]
+
+
+def _metrics_dir() -> str:
+    """A fresh folder where every server process writes its metrics (Prometheus multiprocess
+    mode), so /metrics answered by any process counts the requests of all."""
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if path:
+        shutil.rmtree(path, ignore_errors=True)
+        os.makedirs(path, exist_ok=True)
+        return path
+    return tempfile.mkdtemp(prefix="thrustcoach-metrics-")
 
 
 def serve(
@@ -14,18 +30,40 @@ def serve(
         None, "--host", help="Interface to listen on [default: 127.0.0.1]."
     ),
     port: int | None = typer.Option(None, "--port", help="TCP port [default: 8000]."),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        help="Server processes answering requests (they share one queue of video checks, "
+        "run by one pool of warm pose workers).",
+    ),
+    log_format: str | None = typer.Option(
+        None, "--log-format", help="Server logs as 'text' lines or 'json' lines [default: text]."
+    ),
     reload: bool = typer.Option(False, "--reload", help="Restart on code changes (development)."),
 ) -> None:
-    """Start the web app (plan, log, video check, progress, guide) in your browser."""
+    """Start the web app (plan, log, video check, progress, guide) in your browser.
+
+    Video checks run on warm local worker processes (THRUSTCOACH_JOB_WORKERS, default one per
+    core) or on a Ray cluster when THRUSTCOACH_RAY_ADDRESS is set. /healthz and /metrics are
+    for monitoring.
+    """
     import uvicorn
 
-    settings = load_settings(host=host, port=port)
+    if workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {workers}")
+    if workers > 1 and reload:
+        raise UsageError("--reload runs one process: drop --workers or --reload")
+    settings = load_settings(host=host, port=port, log_format=log_format)
     # Validate settings (data dir, secret key) now, so a bad setting is one clear line.
     from thrustcoach.web.app import create_app
+    from thrustcoach.web.observe import logging_config
 
     create_app(settings)
+    if workers > 1:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir()
     typer.echo(
-        f"ThrustCoach is running on http://{settings.host}:{settings.port} (Ctrl+C stops it)"
+        f"ThrustCoach is running on http://{settings.host}:{settings.port} "
+        f"({workers} server process{'es' if workers > 1 else ''}; Ctrl+C stops it)"
     )
     uvicorn.run(
         "thrustcoach.web.app:create_app",
@@ -33,7 +71,11 @@ def serve(
         host=settings.host,
         port=settings.port,
         reload=reload,
+        workers=workers,
+        log_config=logging_config(level=settings.log_level, fmt=settings.log_format),
         log_level=settings.log_level.lower(),
+        access_log=False,  # thrustcoach.access logs each request, with its id and route
+        timeout_graceful_shutdown=10,
     )
 
 

@@ -130,6 +130,7 @@ class RequestContextMiddleware:
                 status,
                 elapsed * 1000,
                 extra={
+                    "request_id": request_id,
                     "method": method,
                     "path": scope.get("path", ""),
                     "route": route,
