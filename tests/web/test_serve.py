@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from thrustcoach.cli.app import main
@@ -33,9 +36,7 @@ def test_serve_with_several_workers_shares_metrics(
     monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
     assert main(["serve", "--workers", "3", "--log-format", "json"]) == 0
     assert calls[0]["workers"] == 3 and calls[0]["access_log"] is False
-    import os
-
-    assert os.path.isdir(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    assert Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).is_dir()
     monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")
     config = calls[0]["log_config"]
     assert isinstance(config, dict)
