@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -66,18 +69,55 @@ def serve(
         f"ThrustCoach is running on http://{settings.host}:{settings.port} "
         f"({workers} server process{'es' if workers > 1 else ''}; Ctrl+C stops it)"
     )
-    uvicorn.run(
-        "thrustcoach.web.app:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        reload=reload,
-        workers=workers,
-        log_config=logging_config(level=settings.log_level, fmt=settings.log_format),
-        log_level=settings.log_level.lower(),
-        access_log=False,  # thrustcoach.access logs each request, with its id and route
-        timeout_graceful_shutdown=10,
-    )
+    options: dict[str, Any] = {
+        "factory": True,
+        "host": settings.host,
+        "port": settings.port,
+        "reload": reload,
+        "workers": workers,
+        "log_config": logging_config(level=settings.log_level, fmt=settings.log_format),
+        "log_level": settings.log_level.lower(),
+        "access_log": False,  # thrustcoach.access logs each request, with its id and route
+        "timeout_graceful_shutdown": 10,
+    }
+    if workers > 1:
+        _serve_many(uvicorn.Config(APP, **options))
+    else:
+        uvicorn.run(APP, **options)
+
+
+APP = "thrustcoach.web.app:create_app"
+# uvicorn's supervisor kills a worker that does not answer its ping within 5 s, and a worker
+# answers only once Python has started and imported uvicorn: on a busy 2-core machine that
+# took longer, and the workers were killed in a loop. A patient supervisor waits longer.
+_PING_TIMEOUT_S = 60.0
+
+
+def _serve_many(config: Any) -> None:
+    """uvicorn.run's ``workers > 1`` branch, with a patient supervisor."""
+    from uvicorn import Server
+    from uvicorn.supervisors.multiprocess import Multiprocess, Process
+
+    class PatientMultiprocess(Multiprocess):
+        def keep_subprocess_alive(self) -> None:
+            if self.should_exit.is_set():
+                return
+            for idx, process in enumerate(self.processes):
+                if process.is_alive(timeout=_PING_TIMEOUT_S):
+                    continue
+                process.kill()
+                process.join()
+                if self.should_exit.is_set():
+                    return
+                logging.getLogger("uvicorn.error").warning("server process %s died", process.pid)
+                process = Process(self.config, self.target, self.sockets)
+                process.start()
+                self.processes[idx] = process
+
+    server = Server(config=config)
+    sock = config.bind_socket()
+    with contextlib.suppress(KeyboardInterrupt):
+        PatientMultiprocess(config, target=server.run, sockets=[sock]).run()
 
 
 def register(app: typer.Typer) -> None:
