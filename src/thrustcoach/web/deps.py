@@ -134,7 +134,10 @@ def _touch_token(request: Request, row: ApiToken) -> None:
         w.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
 
 
-async def api_user(request: Request, db: Db) -> User:
+def api_user(request: Request, db: Db) -> User:
+    # Sync on purpose: FastAPI runs it in the thread pool. Its first query may wait for
+    # SQLite's write lock (POST/PUT/...), and waiting on the event loop would stall every
+    # request of this server process, including the one holding the lock.
     token = _bearer_token(request)
     if token is not None:
         row = db.scalar(select(ApiToken).where(ApiToken.token_hash == hash_api_token(token)))

@@ -104,6 +104,9 @@ async def _start_job(
             f"you already have {cap} analyses waiting or running",
             hint="wait for one to finish, then upload the next clip",
         )
+    # End the transaction before the upload streams in: a clip can take seconds to arrive
+    # and must not hold the database (SQLite's write lock) meanwhile.
+    await run_in_threadpool(db.commit)
     content_type = request.headers.get("content-type", "")
     length = request.headers.get("content-length")
     chunks: AsyncIterator[bytes] = request.stream()
@@ -130,8 +133,10 @@ async def _start_job(
         )
         if stored.kind == "video":
             await run_in_threadpool(_check_duration, stored.path, settings.max_video_s)
-        job = store.create(
+        job = await run_in_threadpool(
+            _create_job,
             db,
+            store,
             job_id=job_id,
             athlete_id=athlete.id,
             user_id=user.id,
@@ -140,11 +145,17 @@ async def _start_job(
             input_name=stored.path.name,
             options={k: v for k, v in options.items() if v},
         )
-        commit(db)  # visible to the job runner (maybe in another process) from now on
     except BaseException:
         store.remove_dir(job_id)
         raise
     _workers(request).wake()
+    return job
+
+
+def _create_job(db: Session, store: JobStore, **fields: Any) -> Job:
+    """The job's row, committed: visible to the job runner (maybe in another process)."""
+    job = store.create(db, **fields)
+    commit(db)
     return job
 
 
