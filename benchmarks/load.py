@@ -216,8 +216,8 @@ class User:
         if r is not None and r.status_code == 202:
             self.stats.jobs_acked.append((self.index, r.json()["id"], t0))
 
-    async def run(self, until: float, clip: Path | None) -> None:
-        await asyncio.sleep(random.uniform(0, 2))  # people do not all arrive at once
+    async def run(self, until: float, clip: Path | None, ramp_s: float) -> None:
+        await asyncio.sleep(random.uniform(0, ramp_s))  # people do not all arrive at once
         while not await self.sign_in():
             if time.monotonic() >= until:
                 return
@@ -330,7 +330,7 @@ async def _phase(args: argparse.Namespace, db_url: str, kill: bool) -> dict[str,
         clip = args.video if args.videos else None
         until = time.monotonic() + args.duration
         tasks = [
-            asyncio.create_task(u.run(until, clip if i < args.videos else None))
+            asyncio.create_task(u.run(until, clip if i < args.videos else None, args.ramp))
             for i, u in enumerate(users)
         ]
         restart: dict[str, float] = {}
@@ -418,6 +418,7 @@ def main() -> int:
     p.add_argument("--phase", choices=["normal", "kill", "both"], default="both")
     p.add_argument("--users", type=int, default=50)
     p.add_argument("--duration", type=float, default=120.0, help="seconds of load per phase")
+    p.add_argument("--ramp", type=float, default=10.0, help="users arrive over these seconds")
     p.add_argument("--videos", type=int, default=4)
     p.add_argument("--video", type=Path, default=DEFAULT_CLIP)
     p.add_argument("--workers", type=int, default=2, help="server processes (serve --workers)")
@@ -431,7 +432,8 @@ def main() -> int:
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     phases = [False, True] if args.phase == "both" else [args.phase == "kill"]
     print(
-        f"{args.users} users, {args.duration:.0f} s per phase, {args.videos} videos "
+        f"{args.users} users (arriving over {args.ramp:.0f} s), {args.duration:.0f} s per phase, "
+        f"{args.videos} videos "
         f"({args.video.name}), serve --workers {args.workers}, {os.cpu_count()} CPUs"
     )
     all_ok = True
