@@ -62,6 +62,8 @@ class Job:
     finished_at: str | None = None
     set_id: int | None = None
     analysis_id: int | None = None
+    pose_frames: int | None = None  # frames through the pose model
+    pose_s: float | None = None  # seconds the pose model took
 
     @classmethod
     def from_row(cls, row: AnalysisJob) -> Job:
@@ -87,6 +89,8 @@ class Job:
             finished_at=iso(row.finished_at),
             set_id=row.set_id,
             analysis_id=row.analysis_id,
+            pose_frames=row.frames,
+            pose_s=row.pose_s,
         )
 
     def public(self) -> dict[str, Any]:
@@ -107,6 +111,8 @@ class Job:
             "finished_at": self.finished_at,
             "set_id": self.set_id,
             "analysis_id": self.analysis_id,
+            "pose_frames": self.pose_frames,
+            "pose_s": self.pose_s,
         }
 
 
