@@ -163,3 +163,28 @@ def test_upload_form_without_javascript(ann: Account, landmark_csv: Path) -> Non
         "/video/upload", data={"csrf_token": ann.csrf}, files={"clip": ("x.exe", b"MZ", "x")}
     )
     assert r.status_code == 415
+
+
+def test_jobs_of_the_old_file_store_are_kept(app: FastAPI, ann: Account) -> None:
+    folder = app.state.jobs.root / ("ab" * 16)
+    folder.mkdir(parents=True)
+    (folder / "result.json").write_text(json.dumps({"sets": [], "summary": {}}))
+    old = {
+        "id": "ab" * 16,
+        "athlete_id": ann.athlete_id,
+        "user_id": ann.user_id,
+        "display_name": "old.mp4",
+        "kind": "video",
+        "input_name": "input.mp4",
+        "state": "running",  # the old server stopped mid-job
+        "created_at": "2026-01-02T03:04:05+00:00",
+    }
+    (folder / "status.json").write_text(json.dumps(old))
+    from fastapi.testclient import TestClient
+
+    with TestClient(app):  # server start: the old folder becomes a row
+        pass
+    job = ann.client.get(f"/api/v1/analyses/{'ab' * 16}").json()
+    assert job["state"] == "failed" and job["display_name"] == "old.mp4"
+    assert job["created_at"].startswith("2026-01-02T03:04:05")
+    assert (folder / "status.json.imported").is_file()

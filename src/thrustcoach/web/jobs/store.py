@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from thrustcoach.errors import NotFoundError
 from thrustcoach.log import jobqueue
-from thrustcoach.log.models import AnalysisJob
+from thrustcoach.log.models import AnalysisJob, VideoAnalysis
 from thrustcoach.pose.estimators import EstimatorSpec
 
 __all__ = ["OUTPUT_FILES", "Job", "JobStore", "valid_job_id"]
@@ -224,7 +224,8 @@ class JobStore:
                 row.state, row.message = "failed", "failed"
                 row.error = old.get("error") or "the server stopped while this analysis ran"
                 row.hint = old.get("hint") or "press Retry to run it again"
-            row.set_id, row.analysis_id = old.get("set_id"), old.get("analysis_id")
+            if old.get("analysis_id") and db.get(VideoAnalysis, old["analysis_id"]) is not None:
+                row.set_id, row.analysis_id = old.get("set_id"), old["analysis_id"]
             with contextlib.suppress(KeyError, TypeError, ValueError):
                 created = dt.datetime.fromisoformat(old["created_at"])
                 row.created_at = created.astimezone(dt.UTC).replace(tzinfo=None)
