@@ -23,8 +23,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -135,19 +135,10 @@ def main() -> int:
         alone = [check(ann, ann_csrf, args.clip) for _ in range(args.rounds)]
         pairs: list[float] = []
         for _ in range(args.rounds):
-            out: dict[str, dict[str, Any]] = {}
-            threads = [
-                threading.Thread(
-                    target=lambda: out.__setitem__("a", check(ann, ann_csrf, args.clip))
-                ),
-                threading.Thread(
-                    target=lambda: out.__setitem__("b", check(bob, bob_csrf, args.clip))
-                ),
-            ]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                a = pool.submit(check, ann, ann_csrf, args.clip)
+                b = pool.submit(check, bob, bob_csrf, args.clip)
+                out = {"a": a.result(), "b": b.result()}
             pairs.append(max(out["a"]["total_s"], out["b"]["total_s"]))
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
