@@ -33,6 +33,7 @@ from thrustcoach.log.models import JOB_STATES, AnalysisJob, JobRunner
 
 __all__ = [
     "JobCounts",
+    "Recovered",
     "claim_next_job",
     "count_active_jobs",
     "create_job",

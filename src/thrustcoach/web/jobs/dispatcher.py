@@ -179,13 +179,15 @@ class Dispatcher:
         self.pool.start()
         self._slots = [_Slot() for _ in range(self.pool.slots)]
         self.active = True
-        with session_scope(self.engine) as db:
-            back = jobqueue.requeue_orphans(
-                db,
-                runner_prefix=self.prefix,
-                max_attempts=MAX_ATTEMPTS,
-                exclude_runner=self.runner_id,
-            )
+        while not self._stop.is_set():  # the database may be down at start: wait for it
+            try:
+                back = self._recover_predecessors()
+                break
+            except ThrustCoachError as exc:
+                logger.warning("job runner waits for the database: %s", exc)
+                self._stop.wait(2.0)
+        else:
+            return
         if back.requeued or back.failed:
             logger.warning(
                 "jobs left by a stopped server: %d back in the queue, %d failed",
@@ -215,6 +217,16 @@ class Dispatcher:
             except ThrustCoachError as exc:  # the database is locked or down: wait, go on
                 logger.warning("job runner: %s", exc)
                 self._stop.wait(1.0)
+
+    def _recover_predecessors(self) -> jobqueue.Recovered:
+        """Jobs a stopped runner of this data folder on this machine left running."""
+        with session_scope(self.engine) as db:
+            return jobqueue.requeue_orphans(
+                db,
+                runner_prefix=self.prefix,
+                max_attempts=MAX_ATTEMPTS,
+                exclude_runner=self.runner_id,
+            )
 
     def _fill_slots(self) -> None:
         assert self.pool is not None
@@ -342,6 +354,10 @@ class Dispatcher:
             )
             if back.requeued or back.failed:
                 logger.warning("stale jobs: %d re-queued, %d failed", back.requeued, back.failed)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
 
     def busy(self) -> int:
         return sum(1 for s in self._slots if s.job_id is not None)

@@ -52,7 +52,7 @@ class JobWorkers:
 
     def ensure_started(self) -> Dispatcher:
         with self._lock:
-            if self.dispatcher is None:
+            if self.dispatcher is None or not self.dispatcher.alive:  # none yet, or it died
                 s = self.settings
                 self.dispatcher = Dispatcher(
                     engine=get_engine(s.resolved_database_url),
