@@ -16,7 +16,8 @@ from .helpers import Account
 
 
 def _wait(account: Account, job_id: str) -> dict[str, Any]:
-    for _ in range(300):
+    deadline = time.monotonic() + 240  # a job worker process starts first (slow on a busy box)
+    while time.monotonic() < deadline:
         job = account.client.get(f"/api/v1/analyses/{job_id}").json()
         if job["state"] in ("done", "failed"):
             return job

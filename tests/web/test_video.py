@@ -17,7 +17,7 @@ from thrustcoach.pose.estimators import EstimatorSpec
 from .helpers import Account
 
 
-def _wait(account: Account, job_id: str, *, timeout_s: float = 60) -> dict[str, Any]:
+def _wait(account: Account, job_id: str, *, timeout_s: float = 240) -> dict[str, Any]:
     deadline = time.monotonic() + timeout_s
     seen: list[float] = []
     while time.monotonic() < deadline:

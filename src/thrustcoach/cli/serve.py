@@ -81,7 +81,7 @@ def serve(
         "timeout_graceful_shutdown": 10,
     }
     if workers > 1:
-        _serve_many(uvicorn.Config(APP, **options))
+        _serve_many(options)
     else:
         uvicorn.run(APP, **options)
 
@@ -93,9 +93,9 @@ APP = "thrustcoach.web.app:create_app"
 _PING_TIMEOUT_S = 60.0
 
 
-def _serve_many(config: Any) -> None:
+def _serve_many(options: dict[str, Any]) -> None:
     """uvicorn.run's ``workers > 1`` branch, with a patient supervisor."""
-    from uvicorn import Server
+    from uvicorn import Config, Server
     from uvicorn.supervisors.multiprocess import Multiprocess, Process
 
     class PatientMultiprocess(Multiprocess):
@@ -114,6 +114,7 @@ def _serve_many(config: Any) -> None:
                 process.start()
                 self.processes[idx] = process
 
+    config = Config(APP, **options)  # (this also configures logging)
     server = Server(config=config)
     sock = config.bind_socket()
     with contextlib.suppress(KeyboardInterrupt):

@@ -100,7 +100,8 @@ def _worker_main(
     with contextlib.suppress(OSError):
         os.nice(nice)
     worker = WarmWorker()
-    worker.warm(warm_spec)
+    if warm_spec is not None:  # (None: build the model at the first video instead)
+        worker.warm(warm_spec)
     events.put(PoolEvent("ready", slot))
     while True:
         if not tasks.poll(1.0):

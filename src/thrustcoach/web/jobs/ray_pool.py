@@ -36,7 +36,8 @@ class PoseActor:
 
     def __init__(self, warm_spec: EstimatorSpec | None) -> None:
         self._worker = WarmWorker()
-        self._worker.warm(warm_spec)
+        if warm_spec is not None:
+            self._worker.warm(warm_spec)
         self._lock = threading.Lock()
         self._progress: tuple[str | None, float, str] = (None, 0.0, "")
 

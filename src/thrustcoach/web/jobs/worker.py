@@ -110,10 +110,10 @@ class WarmWorker:
     def __init__(self) -> None:
         self._estimators: dict[str, PoseEstimator] = {}
 
-    def warm(self, spec: EstimatorSpec | None = None) -> None:
+    def warm(self, spec: EstimatorSpec) -> None:
         """Build the estimator now (at worker start), so the first job does not wait for it."""
         try:
-            self._estimator(spec or EstimatorSpec())
+            self._estimator(spec)
         except ThrustCoachError as exc:  # e.g. MediaPipe missing: jobs will say so
             logger.warning("pose estimator not warmed: %s", exc)
 
