@@ -135,6 +135,7 @@ def test_a_job_that_keeps_killing_servers_fails_with_a_retry(
     assert job["result"]["summary"]["rep_count"]["left"] == 4
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # pool logic, not SQL
 def test_jobs_of_two_people_run_side_by_side(make_app: Any, clip: SetVideo) -> None:
     app = make_app(clip, job_workers=2)
     ann = make_account(app, "ann@example.org", name="Ann")
@@ -178,6 +179,7 @@ def test_one_person_cannot_fill_the_queue(app: FastAPI, ann: Account, landmark_c
     assert len(list(app.state.jobs.root.iterdir())) == 3  # the refused upload left no folder
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # pool logic, not SQL
 def test_a_clip_too_long_is_refused_at_upload(make_app: Any, clip: SetVideo) -> None:
     app = make_app(clip, max_video_s=2)
     ann = make_account(app, "ann@example.org", name="Ann")
@@ -187,6 +189,7 @@ def test_a_clip_too_long_is_refused_at_upload(make_app: Any, clip: SetVideo) -> 
     assert "trim" in r.json()["hint"]
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # pool logic, not SQL
 def test_a_job_over_its_time_limit_is_stopped_and_can_be_retried(
     make_app: Any, clip: SetVideo
 ) -> None:

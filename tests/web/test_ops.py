@@ -75,6 +75,7 @@ def test_metrics_in_prometheus_format(ann: Account, landmark_csv: Path) -> None:
     assert 'thrustcoach_job_duration_seconds_count{outcome="done"}' in text
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # no SQL involved
 def test_request_id_is_echoed_or_made(app: FastAPI) -> None:
     client = TestClient(app)
     r = client.get("/guide", headers={"X-Request-ID": "abc-123.x_y"})
@@ -88,6 +89,7 @@ def test_request_id_is_echoed_or_made(app: FastAPI) -> None:
     )
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # no SQL involved
 def test_access_log_records_carry_the_request_id(
     app: FastAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
