@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
+from tests.log.conftest import fresh_postgres_url
+
 # The browser tests' fixtures (live server, Chromium, a page at phone and desktop width).
 from tests.web.browser import chromium, page, server  # noqa: F401
-from tests.log.conftest import fresh_postgres_url
 from tests.web.helpers import Account, make_account
 from thrustcoach.config import Settings
 from thrustcoach.log import dispose_engines

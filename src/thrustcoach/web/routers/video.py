@@ -348,8 +348,31 @@ def _report(
     ctx: dict[str, Any] = {"job": job, "result": None, "sets": []}
     if job.state == "done":
         result = store.read_json(job.id, "result.json")
-from thrustcoach.pose.video import probe_video
-from thrustcoach.web import report_view
+        reps = [r for s in result["sets"] for r in s["reps"]]
+        ctx.update(
+            result=result,
+            reps=reps,
+            faults=report_view.rank_faults(result, load_knowledge_base()),
+            refs=report_view.references(result),
+            metrics=report_view.METRICS,
+            in_range=report_view.in_range,
+            timeline=report_view.timeline(result),
+            sides=report_view.side_comparison(result),
+            has_video=store.has_file(job.id, "annotated.mp4"),
+            has_curves=store.has_file(job.id, "curves.json"),
+            earlier=[
+                j
+                for j in store.list_for(db, [job.athlete_id], limit=40)[0]
+                if j.state == "done" and j.id != job.id
+            ][:20],
+        )
+        if compare:
+            other = _visible_job(request, db, user, compare)
+            if other.state == "done" and other.athlete_id == job.athlete_id:
+                ctx["compared"] = other
+                ctx["comparison"] = report_view.compare_checks(
+                    result, store.read_json(other.id, "result.json")
+                )
         if user.athlete_id == job.athlete_id:
             sides = {r["side"] for r in reps}
             sets = list(reversed(repo.list_sets(db, athlete_id=job.athlete_id)))[:30]
