@@ -173,6 +173,7 @@ class User:
         return r
 
     async def sign_in(self) -> bool:
+        self.csrf = ""
         r = await self.timed("GET /login", "GET", "/login")
         if r is None or not (m := CSRF_RE.search(r.text)):
             return False
@@ -238,8 +239,12 @@ class User:
             await asyncio.sleep(random.uniform(0.5, 1.5))
             if self.stats.down:
                 continue
+            if not self.csrf:  # a sign-in cut off by the restart: sign in again first
+                await self.sign_in()
+                continue
             if random.random() < 0.02:  # now and then someone signs out and in again
                 await self.timed("POST /logout", "POST", "/logout", data={"csrf_token": self.csrf})
+                self.csrf = ""
                 await self.sign_in()
                 continue
             await random.choices(funcs, weights)[0]()
