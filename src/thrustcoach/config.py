@@ -15,7 +15,7 @@ import ipaddress
 import os
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import platformdirs
 from pydantic import Field, ValidationError, field_validator
@@ -58,6 +58,27 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(
         default=None,
         description="Signs session cookies; generated and stored in data_dir if unset.",
+    )
+    # Video-check jobs (see thrustcoach.web.jobs): where they run and how much one may take.
+    job_workers: int | None = Field(
+        default=None,
+        ge=1,
+        description="Jobs run side by side (warm pose worker processes); default: CPU cores.",
+    )
+    ray_address: str | None = Field(
+        default=None,
+        description="Run jobs on Ray: 'local' (a private instance), 'auto' or HOST:PORT.",
+    )
+    job_timeout_s: float = Field(default=600.0, gt=0, description="A job running longer fails.")
+    max_video_s: float = Field(default=300.0, gt=0, description="Longest clip a job analyses.")
+    max_active_jobs_per_user: int = Field(
+        default=3, ge=1, description="Queued plus running checks one person may have."
+    )
+    pose_warm_start: bool = Field(
+        default=True, description="Build the pose model when a worker starts, not at its first job."
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="Server logs: 'text' lines or one JSON object per line."
     )
     # Input limits: a file larger than its limit is refused before it is read whole (a
     # 327 MB landmark file took 161 s and 2.7 GB; /dev/zero never ends). 36,000 frames x 33

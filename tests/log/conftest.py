@@ -17,7 +17,7 @@ from thrustcoach.log import dispose_engines, get_engine, make_sessionmaker
 PG_ENV = "THRUSTCOACH_TEST_POSTGRES_URL"
 
 
-def _fresh_postgres_url() -> Iterator[str]:
+def fresh_postgres_url() -> Iterator[str]:
     base = os.environ.get(PG_ENV)
     if not base:
         pytest.skip(f"{PG_ENV} is not set (scripts/services.sh starts a server)")
@@ -47,7 +47,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'log.db'}"
         dispose_engines()
     else:
-        yield from _fresh_postgres_url()
+        yield from fresh_postgres_url()
 
 
 @pytest.fixture

@@ -56,7 +56,8 @@ class Server:
 def server(tmp_path: Path) -> Iterator[Server]:
     import uvicorn
 
-    app = create_app(Settings(data_dir=tmp_path / "data"))
+    # One job worker, no MediaPipe graph built at start: the tests replay landmarks.
+    app = create_app(Settings(data_dir=tmp_path / "data", job_workers=1, pose_warm_start=False))
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]

@@ -8,18 +8,38 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
+from tests.log.conftest import fresh_postgres_url
+
 # The browser tests' fixtures (live server, Chromium, a page at phone and desktop width).
 from tests.web.browser import chromium, page, server  # noqa: F401
 from tests.web.helpers import Account, make_account
 from thrustcoach.config import Settings
 from thrustcoach.log import dispose_engines
 from thrustcoach.web import create_app
+from thrustcoach.web.app import stop_job_workers
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Every web test runs on SQLite and on a fresh PostgreSQL database (when available)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'data' / 'thrustcoach.db'}"
+    else:
+        yield from fresh_postgres_url()
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[FastAPI]:
-    settings = Settings(data_dir=tmp_path / "data", max_upload_mb=2)
-    yield create_app(settings)
+def app(tmp_path: Path, database_url: str) -> Iterator[FastAPI]:
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        max_upload_mb=2,
+        job_workers=2,
+        pose_warm_start=False,  # tests replay landmarks: no MediaPipe graph to build
+    )
+    app = create_app(settings)
+    yield app
+    stop_job_workers(app)
     dispose_engines()
 
 

@@ -42,7 +42,8 @@ DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 def server(tmp_path: Path) -> Iterator[tuple[str, object]]:
     import uvicorn
 
-    app = create_app(Settings(data_dir=tmp_path / "data"))
+    # One job worker, no MediaPipe graph built at start: the test replays landmarks.
+    app = create_app(Settings(data_dir=tmp_path / "data", job_workers=1, pose_warm_start=False))
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]

@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
+from thrustcoach.log import jobqueue, session_scope
+from thrustcoach.log.db import get_engine
 from thrustcoach.pose.estimators import EstimatorSpec
-from thrustcoach.web.jobs import Job
 
 from .helpers import Account
 
 
-def _wait(account: Account, job_id: str, *, timeout_s: float = 60) -> dict[str, Any]:
+def _wait(account: Account, job_id: str, *, timeout_s: float = 240) -> dict[str, Any]:
     deadline = time.monotonic() + timeout_s
     seen: list[float] = []
     while time.monotonic() < deadline:
@@ -66,26 +67,28 @@ def test_attach_to_a_set_feeds_the_log(ann: Account, landmark_csv: Path) -> None
     assert ann.client.get(f"/api/v1/analyses/{job['id']}").json()["set_id"] == s["id"]
 
 
-def test_progress_survives_a_reload_and_a_restart(app: FastAPI, ann: Account) -> None:
-    store = app.state.jobs
-    job_id, folder = store.new_dir()
-    job = Job(
-        id=job_id,
-        athlete_id=ann.athlete_id or 0,
-        user_id=ann.user_id,
-        display_name="c.mp4",
-        kind="video",
-        input_name="input.mp4",
-        state="running",
-        progress=0.42,
-        message="frame 42",
-    )
-    store.save(job)
+def test_progress_shows_after_a_reload(app: FastAPI, ann: Account) -> None:
+    engine = get_engine(app.state.settings.resolved_database_url)
+    job_id, _ = app.state.jobs.new_dir()
+    with session_scope(engine) as db:
+        jobqueue.create_job(
+            db,
+            job_id=job_id,
+            athlete_id=ann.athlete_id or 0,
+            user_id=ann.user_id,
+            display_name="c.mp4",
+            kind="video",
+            input_name="input.mp4",
+            options={},
+        )
+    with session_scope(engine) as db:
+        jobqueue.claim_next_job(db, runner_id="elsewhere/x/1")
+        jobqueue.report_progress(
+            db, job_id=job_id, runner_id="elsewhere/x/1", progress=0.42, message="frame 42"
+        )
     page = ann.client.get(f"/video/{job_id}").text
     assert 'value="42"' in page and "frame 42" in page
-    store.mark_interrupted()  # what create_app does after a restart
-    page = ann.client.get(f"/video/{job_id}").text
-    assert "the server stopped while this analysis ran" in page
+    assert ann.client.get(f"/api/v1/analyses/{job_id}").json()["state"] == "running"
 
 
 def test_corrupt_video_fails_with_a_clear_message(ann: Account) -> None:
@@ -160,3 +163,28 @@ def test_upload_form_without_javascript(ann: Account, landmark_csv: Path) -> Non
         "/video/upload", data={"csrf_token": ann.csrf}, files={"clip": ("x.exe", b"MZ", "x")}
     )
     assert r.status_code == 415
+
+
+def test_jobs_of_the_old_file_store_are_kept(app: FastAPI, ann: Account) -> None:
+    folder = app.state.jobs.root / ("ab" * 16)
+    folder.mkdir(parents=True)
+    (folder / "result.json").write_text(json.dumps({"sets": [], "summary": {}}))
+    old = {
+        "id": "ab" * 16,
+        "athlete_id": ann.athlete_id,
+        "user_id": ann.user_id,
+        "display_name": "old.mp4",
+        "kind": "video",
+        "input_name": "input.mp4",
+        "state": "running",  # the old server stopped mid-job
+        "created_at": "2026-01-02T03:04:05+00:00",
+    }
+    (folder / "status.json").write_text(json.dumps(old))
+    from fastapi.testclient import TestClient
+
+    with TestClient(app):  # server start: the old folder becomes a row
+        pass
+    job = ann.client.get(f"/api/v1/analyses/{'ab' * 16}").json()
+    assert job["state"] == "failed" and job["display_name"] == "old.mp4"
+    assert job["created_at"].startswith("2026-01-02T03:04:05")
+    assert (folder / "status.json.imported").is_file()

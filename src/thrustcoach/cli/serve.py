@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
 import typer
 
 from thrustcoach.config import load_settings
+from thrustcoach.errors import UsageError
 
 __all__ = ["register"]
+
+
+def _metrics_dir() -> str:
+    """A fresh folder where every server process writes its metrics (Prometheus multiprocess
+    mode), so /metrics answered by any process counts the requests of all."""
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if path:
+        shutil.rmtree(path, ignore_errors=True)
+        Path(path).mkdir(parents=True, exist_ok=True)
+        return path
+    return tempfile.mkdtemp(prefix="thrustcoach-metrics-")
 
 
 def serve(
@@ -14,34 +34,98 @@ def serve(
         None, "--host", help="Interface to listen on [default: 127.0.0.1]."
     ),
     port: int | None = typer.Option(None, "--port", help="TCP port [default: 8000]."),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        help="Server processes answering requests (they share one queue of video checks, "
+        "run by one pool of warm pose workers).",
+    ),
+    log_format: str | None = typer.Option(
+        None, "--log-format", help="Server logs as 'text' lines or 'json' lines [default: text]."
+    ),
     reload: bool = typer.Option(False, "--reload", help="Restart on code changes (development)."),
 ) -> None:
-    """Start the web app (plan, log, video check, progress, guide) in your browser."""
+    """Start the web app (plan, log, video check, progress, guide) in your browser.
+
+    Video checks run on warm local worker processes (THRUSTCOACH_JOB_WORKERS, default one per
+    core) or on a Ray cluster when THRUSTCOACH_RAY_ADDRESS is set. /healthz and /metrics are
+    for monitoring.
+    """
     import uvicorn
 
-    settings = load_settings(host=host, port=port)
+    if workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {workers}")
+    if workers > 1 and reload:
+        raise UsageError("--reload runs one process: drop --workers or --reload")
+    settings = load_settings(host=host, port=port, log_format=log_format)
     # Validate settings (data dir, secret key) now, so a bad setting is one clear line.
     from thrustcoach.web.app import create_app
+    from thrustcoach.web.observe import logging_config
 
     create_app(settings)
+    if workers > 1:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir()
     typer.echo(
-        f"ThrustCoach is running on http://{settings.host}:{settings.port} (Ctrl+C stops it)"
+        f"ThrustCoach is running on http://{settings.host}:{settings.port} "
+        f"({workers} server process{'es' if workers > 1 else ''}; Ctrl+C stops it)"
     )
     from thrustcoach.web.timeouts import GuardedH11Protocol
 
-    uvicorn.run(
-        "thrustcoach.web.app:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        reload=reload,
-        log_level=settings.log_level.lower(),
+    options: dict[str, Any] = {
+        "factory": True,
+        "host": settings.host,
+        "port": settings.port,
+        "reload": reload,
+        "workers": workers,
+        "log_config": logging_config(level=settings.log_level, fmt=settings.log_format),
+        "log_level": settings.log_level.lower(),
+        "access_log": False,  # thrustcoach.access logs each request, with its id and route
+        "timeout_graceful_shutdown": 10,
         # Slow clients: a deadline for headers (GuardedH11Protocol) and bodies (the app's
         # RequestTimeoutMiddleware). Proxy headers are the app's business, and only from
         # settings.trusted_proxies: uvicorn's own default trusts X-Forwarded-For from 127.0.0.1.
-        http=GuardedH11Protocol,
-        proxy_headers=False,
-    )
+        "http": GuardedH11Protocol,
+        "proxy_headers": False,
+    }
+    if workers > 1:
+        _serve_many(options)
+    else:
+        uvicorn.run(APP, **options)
+
+
+APP = "thrustcoach.web.app:create_app"
+# uvicorn's supervisor kills a worker that does not answer its ping within 5 s, and a worker
+# answers only once Python has started and imported uvicorn: on a busy 2-core machine that
+# took longer, and the workers were killed in a loop. A patient supervisor waits longer.
+_PING_TIMEOUT_S = 60.0
+
+
+def _serve_many(options: dict[str, Any]) -> None:
+    """uvicorn.run's ``workers > 1`` branch, with a patient supervisor."""
+    from uvicorn import Config, Server
+    from uvicorn.supervisors.multiprocess import Multiprocess, Process
+
+    class PatientMultiprocess(Multiprocess):
+        def keep_subprocess_alive(self) -> None:
+            if self.should_exit.is_set():
+                return
+            for idx, process in enumerate(self.processes):
+                if process.is_alive(timeout=_PING_TIMEOUT_S):
+                    continue
+                process.kill()
+                process.join()
+                if self.should_exit.is_set():
+                    return
+                logging.getLogger("uvicorn.error").warning("server process %s died", process.pid)
+                process = Process(self.config, self.target, self.sockets)
+                process.start()
+                self.processes[idx] = process
+
+    config = Config(APP, **options)  # (this also configures logging)
+    server = Server(config=config)
+    sock = config.bind_socket()
+    with contextlib.suppress(KeyboardInterrupt):
+        PatientMultiprocess(config, target=server.run, sockets=[sock]).run()
 
 
 def register(app: typer.Typer) -> None:

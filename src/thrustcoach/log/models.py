@@ -11,6 +11,8 @@ Tables::
               └─ coach_links ── users (role coach)
     users ── api_tokens             (users with role athlete point at their athlete row)
     users ── login_sessions         (one row per signed-in browser; deleting it logs it out)
+    analysis_jobs                   (the web app's video-check queue: state, progress, owner)
+    job_runners                     (the processes that take jobs: heartbeat for /healthz)
 
 Loads are ``Numeric(7, 2)`` kg, read back as :class:`~decimal.Decimal`. Enumerations are
 stored as their string values (portable between SQLite and PostgreSQL, readable in exports).
@@ -30,6 +32,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     Numeric,
@@ -41,12 +44,15 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column,
 
 __all__ = [
     "MAX_ROW_ID",
+    "JOB_STATES",
+    "AnalysisJob",
     "ApiToken",
     "Athlete",
     "Base",
     "BodyMass",
     "CoachLink",
     "LoginSession",
+    "JobRunner",
     "RepMetric",
     "Role",
     "SetEntry",
@@ -333,3 +339,62 @@ class CoachLink(Base):
     accepted: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
     accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+JOB_STATES = ("queued", "running", "done", "failed")
+
+
+class AnalysisJob(Base):
+    """A video check of the web app: one row per upload, taken by one worker at a time.
+
+    ``state`` moves queued -> running -> done | failed; a worker that dies mid-job puts it
+    back to queued (``attempts`` counts the takes, so a clip that kills workers ends failed).
+    The upload and the outputs stay on disk in ``<data_dir>/jobs/<id>/``; the state is here,
+    so every server process sees the same queue and a restart loses nothing.
+    """
+
+    __tablename__ = "analysis_jobs"
+    __table_args__ = (
+        CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="state"),
+        CheckConstraint("progress >= 0 AND progress <= 1", name="progress_range"),
+        Index("ix_analysis_jobs_state_created", "state", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # 32 hex, random
+    athlete_id: Mapped[int] = _owner_fk()
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    display_name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(10))  # video | landmarks
+    input_name: Mapped[str] = mapped_column(String(255))
+    options_json: Mapped[str] = mapped_column(Text, default="{}")
+    state: Mapped[str] = mapped_column(String(10), default="queued")
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    message: Mapped[str] = mapped_column(String(200), default="waiting to start")
+    error: Mapped[str | None] = mapped_column(Text)
+    hint: Mapped[str | None] = mapped_column(Text)
+    warnings_json: Mapped[str] = mapped_column(Text, default="[]")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    runner_id: Mapped[str | None] = mapped_column(String(120))
+    frames: Mapped[int | None] = mapped_column(Integer)  # frames through the pose model
+    pose_s: Mapped[float | None] = mapped_column(Float)  # seconds spent in the pose model
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    set_id: Mapped[int | None] = mapped_column(ForeignKey("sets.id", ondelete="SET NULL"))
+    analysis_id: Mapped[int | None] = mapped_column(
+        ForeignKey("video_analyses.id", ondelete="SET NULL")
+    )
+
+
+class JobRunner(Base):
+    """A process that takes jobs (one per server data folder): what /healthz reports."""
+
+    __tablename__ = "job_runners"
+
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)  # host/folder-hash/pid
+    backend: Mapped[str] = mapped_column(String(20))  # local | ray
+    slots: Mapped[int] = mapped_column(Integer)
+    busy: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    heartbeat_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)

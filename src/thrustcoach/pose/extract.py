@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from thrustcoach.errors import UsageError, VideoError
-from thrustcoach.pose.estimators import N_LANDMARKS, EstimatorSpec
+from thrustcoach.pose.estimators import N_LANDMARKS, EstimatorSpec, PoseEstimator
 from thrustcoach.pose.landmarks import MEDIAPIPE_LANDMARKS
 from thrustcoach.pose.quality import check_pose_quality
 from thrustcoach.pose.series import FloatArray, LandmarkSeries
@@ -155,8 +155,9 @@ def _run_chunk(
     spec: EstimatorSpec,
     max_fps: float | None,
     report: Callable[[int], None] | None = None,
+    warm: PoseEstimator | None = None,
 ) -> _ChunkResult:
-    estimator = spec.create()
+    estimator = warm if warm is not None else spec.create()
     times: list[float] = []
     frames: list[int] = []
     xyz: list[FloatArray] = []
@@ -184,7 +185,8 @@ def _run_chunk(
                 _report(chunk.index, pending, report)
                 pending = 0
     finally:
-        estimator.close()
+        if warm is None:  # a caller's warm estimator stays open for its next video
+            estimator.close()
     _report(chunk.index, pending, report)
     n = len(times)
     return _ChunkResult(
@@ -256,6 +258,7 @@ def extract_landmarks(
     workers: int | None = None,
     max_fps: float | None = 30.0,
     on_progress: ProgressCallback | None = None,
+    estimator: PoseEstimator | None = None,
 ) -> PoseRun:
     """Run pose estimation over a video and return a :class:`PoseRun`.
 
@@ -265,6 +268,9 @@ def extract_landmarks(
         workers: processes to spread the chunks over (default: the number of cores).
         max_fps: cap on analysed frames per second (``None``: every frame).
         on_progress: called with (frames done, frames expected).
+        estimator: an already built ("warm") estimator to use in this process, in one chunk
+            (a server's job worker keeps one per process; ``spec`` and ``workers`` are then
+            ignored). It is reset first and left open.
 
     Raises VideoError / InputFileError for bad files and NoPersonError when nobody (or only a
     cut-off body) is in the picture.
@@ -287,7 +293,12 @@ def extract_landmarks(
         if on_progress is not None:
             on_progress(done, max(total, done))
 
-    if len(chunks) == 1 and spec.kind != "mediapipe":
+    if estimator is not None:
+        estimator.reset()
+        chunks = [_Chunk(0, 0.0, None)]
+        results = [_run_chunk(info, chunks[0], spec, max_fps, report=advance, warm=estimator)]
+        n_workers = 1
+    elif len(chunks) == 1 and spec.kind != "mediapipe":
         results = [_run_chunk(info, chunks[0], spec, max_fps, report=advance)]
     else:  # MediaPipe always runs in worker processes: its native logs stay out of the terminal
         results = _run_parallel(info, chunks, spec, max_fps, advance, workers=n_workers)

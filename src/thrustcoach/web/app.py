@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import importlib.resources
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import swagger_ui
@@ -22,16 +23,26 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from thrustcoach import __version__
 from thrustcoach.config import Settings, load_settings
 from thrustcoach.errors import DependencyMissingError
+from thrustcoach.log import session_scope
+from thrustcoach.log.db import get_engine
 from thrustcoach.web import exports
 from thrustcoach.web.compression import CompressMiddleware, precompressed_response
-from thrustcoach.web.jobs import JobStore
+from thrustcoach.web.jobs import JobStore, JobWorkers
+from thrustcoach.web.jobs.worker import JobOutcome
 from thrustcoach.web.middleware import SecurityHeadersMiddleware
+from thrustcoach.web.observe import (
+    JOB_SECONDS,
+    POSE_FPS,
+    POSE_FRAMES,
+    POSE_SECONDS,
+    RequestContextMiddleware,
+)
 from thrustcoach.web.problems import install_problem_handlers
 from thrustcoach.web.ratelimit import LoginThrottle
 from thrustcoach.web.security import load_secret_key
 from thrustcoach.web.timeouts import RequestTimeoutMiddleware
 
-__all__ = ["create_app", "plotly_js_path"]
+__all__ = ["create_app", "plotly_js_path", "stop_job_workers"]
 
 logger = logging.getLogger(__name__)
 
@@ -71,10 +82,41 @@ def _include_routers(app: FastAPI) -> None:
         app.include_router(router)
 
 
+def _record_job(outcome: JobOutcome) -> None:
+    JOB_SECONDS.labels(outcome.state).observe(outcome.elapsed_s)
+    if outcome.frames:
+        POSE_FRAMES.inc(outcome.frames)
+        POSE_SECONDS.inc(outcome.pose_s)
+        if outcome.elapsed_s > 0:
+            POSE_FPS.set(outcome.frames / outcome.elapsed_s)
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Server start: old file-based jobs become rows, the job workers start warming up.
+    Server stop: running jobs go back to the queue for the next start."""
+    settings: Settings = app.state.settings
+    store: JobStore = app.state.jobs
+    with session_scope(get_engine(settings.resolved_database_url)) as db:
+        imported = store.import_legacy(db)
+    if imported:
+        logger.info("imported %d analyses from the old job folders", imported)
+    app.state.job_workers.ensure_started()
+    yield
+    stop_job_workers(app)
+
+
+def stop_job_workers(app: FastAPI, *, requeue: bool = True) -> None:
+    """Stop the app's job runner and its worker processes (server stop; tests)."""
+    workers: JobWorkers = app.state.job_workers
+    workers.stop(requeue=requeue)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the web app. ``settings`` defaults to :func:`thrustcoach.config.load_settings`."""
     settings = settings or load_settings()
     app = FastAPI(
+        lifespan=_lifespan,
         title="ThrustCoach",
         version=__version__,
         summary="Plans, per-leg log, video checks and the exercise guide for the hip thrust.",
@@ -83,11 +125,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
-    app.state.jobs = JobStore(
-        settings.data_dir / "jobs",
-        executor=ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis"),
-    )
-    app.state.jobs.mark_interrupted()
+    app.state.jobs = JobStore(settings.data_dir / "jobs")
+    app.state.job_workers = JobWorkers(settings, app.state.jobs)
+    app.state.job_workers.on_outcome(_record_job)
     exports.sweep(settings.data_dir)  # deleted accounts' exports older than a day
     app.state.login_throttle = LoginThrottle()
     app.state.secret_key = load_secret_key(settings)
@@ -114,6 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ProxyHeadersMiddleware,  # type: ignore[arg-type]  # uvicorn's stricter ASGI types
             trusted_hosts=settings.trusted_proxies,
         )
+    app.add_middleware(RequestContextMiddleware)  # outermost: times and tags everything
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/static-vendor/plotly.min.js", include_in_schema=False)

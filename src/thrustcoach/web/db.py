@@ -13,7 +13,7 @@ from thrustcoach.config import Settings
 from thrustcoach.errors import ConflictError
 from thrustcoach.log.db import get_engine, session_scope, storage_error
 
-__all__ = ["app_engine", "commit", "get_db"]
+__all__ = ["SAFE_METHODS", "app_engine", "commit", "get_db"]
 
 
 def app_engine(settings: Settings) -> Engine:
@@ -21,10 +21,18 @@ def app_engine(settings: Settings) -> Engine:
     return get_engine(settings.resolved_database_url)
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def get_db(request: Request) -> Iterator[Session]:
-    """FastAPI dependency: a session whose transaction commits when the request succeeds."""
+    """FastAPI dependency: a session whose transaction commits when the request succeeds.
+
+    Pages and API reads (GET, HEAD) only read: their transaction does not take SQLite's write
+    lock, so under load they never queue behind writers (or each other) for it.
+    """
     settings: Settings = request.app.state.settings
-    with session_scope(app_engine(settings)) as session:
+    read_only = request.method in SAFE_METHODS
+    with session_scope(app_engine(settings), read_only=read_only) as session:
         yield session
 
 

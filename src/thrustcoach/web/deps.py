@@ -7,19 +7,22 @@ session cookie must send the CSRF token in ``X-CSRF-Token`` for any unsafe metho
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
+from thrustcoach.config import Settings
 from thrustcoach.errors import ThrustCoachError
 from thrustcoach.log.accounts import end_login_session, login_session_user, start_login_session
+from thrustcoach.log.db import session_scope
 from thrustcoach.log.models import ApiToken, User
-from thrustcoach.web.db import get_db
+from thrustcoach.web.db import SAFE_METHODS, app_engine, get_db
 from thrustcoach.web.security import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -129,7 +132,26 @@ def _bearer_token(request: Request) -> str | None:
     return None
 
 
-async def api_user(request: Request, db: Db) -> User:
+_TOKEN_TOUCH_S = 60  # "last used" to the minute: reads need not write on every call
+
+
+def _touch_token(request: Request, row: ApiToken) -> None:
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    if row.last_used_at is not None and (now - row.last_used_at).total_seconds() < _TOKEN_TOUCH_S:
+        return
+    if request.method not in SAFE_METHODS:
+        row.last_used_at = now  # written with the request's own changes
+        return
+    # A read's transaction does not hold the write lock: note the use in a short one of its own.
+    settings: Settings = request.app.state.settings
+    with contextlib.suppress(ThrustCoachError), session_scope(app_engine(settings)) as w:
+        w.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
+
+
+def api_user(request: Request, db: Db) -> User:
+    # Sync on purpose: FastAPI runs it in the thread pool. Its first query may wait for
+    # SQLite's write lock (POST/PUT/...), and waiting on the event loop would stall every
+    # request of this server process, including the one holding the lock.
     token = _bearer_token(request)
     if token is not None:
         row = db.scalar(select(ApiToken).where(ApiToken.token_hash == hash_api_token(token)))
@@ -137,7 +159,7 @@ async def api_user(request: Request, db: Db) -> User:
             raise LoginRequiredError(
                 "the API token is unknown or revoked", hint="create a new token"
             )
-        row.last_used_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        _touch_token(request, row)
         _remember(request, row.user)
         return row.user
     user = _session_user(request, db)

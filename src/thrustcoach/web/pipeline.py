@@ -4,7 +4,7 @@ Landmark files (CSV/TRC) go through ``thrustcoach.pose.read_landmarks``; videos 
 ``thrustcoach.pose.extract.extract_landmarks`` (MediaPipe by default; a missing MediaPipe is a
 clear DependencyMissingError in the job) and ``pose.annotate.annotate_video``. The analysis is
 ``thrustcoach.analysis.analyze``. ``pose_spec`` swaps the estimator (tests replay landmarks
-with the fake estimator).
+with the fake estimator); ``estimator`` hands in a warm one (the job workers').
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from thrustcoach.analysis import AnalysisOptions, analyze
 from thrustcoach.errors import ThrustCoachError
 from thrustcoach.pose import read_landmarks
 from thrustcoach.pose.annotate import annotate_video
-from thrustcoach.pose.estimators import EstimatorSpec
+from thrustcoach.pose.estimators import EstimatorSpec, PoseEstimator
 from thrustcoach.pose.extract import PoseRun, extract_landmarks
 
 __all__ = ["Progress", "run_analysis"]
@@ -30,11 +30,13 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
 
 
-def _video_landmarks(path: Path, progress: Progress, spec: EstimatorSpec | None) -> PoseRun:
+def _video_landmarks(
+    path: Path, progress: Progress, spec: EstimatorSpec | None, estimator: PoseEstimator | None
+) -> PoseRun:
     def on_progress(done: int, total: int) -> None:
         progress(0.05 + 0.75 * done / max(total, 1), f"finding the body: frame {done} of {total}")
 
-    return extract_landmarks(path, spec=spec, on_progress=on_progress)
+    return extract_landmarks(path, spec=spec, on_progress=on_progress, estimator=estimator)
 
 
 def _public(text: str, *, path: Path, display_name: str) -> str:
@@ -51,14 +53,17 @@ def run_analysis(
     options: dict[str, Any],
     progress: Progress,
     pose_spec: EstimatorSpec | None = None,
+    estimator: PoseEstimator | None = None,
 ) -> None:
     """Analyse ``path`` and write ``result.json`` and ``curves.json`` (+ ``annotated.mp4``).
 
     Errors and warnings name the upload (``display_name``), never a path on the server; the
     pose stage's warnings (a truncated or damaged video) join the result's, as in the CLI.
+    ``estimator``: a warm, already built pose estimator to reuse (a job worker keeps one per
+    process, so no job pays the model's start-up); ``None`` builds one from ``pose_spec``.
     """
     try:
-        _run(path, kind, out_dir, display_name, options, progress, pose_spec)
+        _run(path, kind, out_dir, display_name, options, progress, pose_spec, estimator)
     except ThrustCoachError as exc:
         public = copy.copy(exc)
         public.message = _public(exc.message, path=path, display_name=display_name)
@@ -76,10 +81,11 @@ def _run(
     options: dict[str, Any],
     progress: Progress,
     pose_spec: EstimatorSpec | None,
+    estimator: PoseEstimator | None,
 ) -> None:
     pose_warnings: tuple[str, ...] = ()
     if kind == "video":
-        run = _video_landmarks(path, progress, pose_spec)
+        run = _video_landmarks(path, progress, pose_spec, estimator)
         series = run.series
         pose_warnings = tuple(
             _public(w, path=path, display_name=display_name) for w in run.warnings

@@ -11,6 +11,7 @@ from thrustcoach.web.routers import (
     guide,
     home,
     log,
+    ops,
     plans,
     progress,
     today,
@@ -21,6 +22,7 @@ __all__ = ["ROUTERS"]
 
 ROUTERS: tuple[APIRouter, ...] = (
     home.router,
+    ops.router,
     auth.router,
     guide.router,
     today.router,

@@ -281,9 +281,9 @@ def delete_account(
     if user.athlete_id is not None:
         token = exports.stash(settings.data_dir, exports.export_zip(db, athlete_id=user.athlete_id))
         store: JobStore = request.app.state.jobs
-        for job in store.list_for([user.athlete_id]):
-            if job.state not in ("queued", "running"):
-                store.delete(job.id)
+        jobs, _ = store.list_for(db, [user.athlete_id], limit=100_000)
+        for job in jobs:  # the rows go with the user; the clips and reports go now
+            store.remove_dir(job.id)
     account_data.delete_user(db, user=user)  # ends every login session of the account too
     commit(db)
     logout_user(request, db)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -19,17 +21,19 @@ from thrustcoach.errors import (
     InputFileError,
     NotFoundError,
     PermissionDeniedError,
+    ThrustCoachError,
     UsageError,
 )
 from thrustcoach.kb import load_knowledge_base
-from thrustcoach.log import repo
+from thrustcoach.log import jobqueue, repo
 from thrustcoach.log.analyses import attach_analysis
 from thrustcoach.log.models import MAX_ROW_ID, User
+from thrustcoach.pose.video import probe_video
 from thrustcoach.web import report_view
 from thrustcoach.web.access import own_athlete, visible_athlete_ids
 from thrustcoach.web.db import commit
 from thrustcoach.web.deps import ApiUser, CsrfProtect, Db, PageUser
-from thrustcoach.web.jobs import Job, JobStore
+from thrustcoach.web.jobs import Job, JobStore, JobWorkers
 from thrustcoach.web.multipart import MultipartUpload
 from thrustcoach.web.plans import planned_session_for, stored_plan
 from thrustcoach.web.schemas import Page, Paging, paging
@@ -47,13 +51,28 @@ class AttachIn(BaseModel):
     set_id: int = Field(ge=1, le=MAX_ROW_ID)
 
 
+class TooManyJobsError(ThrustCoachError):
+    http_status = 429
+    title = "Too many analyses at once"
+
+
+class ClipTooLongError(ThrustCoachError):
+    http_status = 422
+    title = "Clip too long"
+
+
 def _store(request: Request) -> JobStore:
     store: JobStore = request.app.state.jobs
     return store
 
 
+def _workers(request: Request) -> JobWorkers:
+    workers: JobWorkers = request.app.state.job_workers
+    return workers
+
+
 def _visible_job(request: Request, db: Session, user: User, job_id: str) -> Job:
-    job = _store(request).load(job_id)
+    job = _store(request).load(db, job_id)
     if job.athlete_id not in visible_athlete_ids(db, user):
         raise NotFoundError(f"analysis {job_id} not found")
     return job
@@ -79,6 +98,15 @@ async def _start_job(
     athlete = own_athlete(db, user)
     settings: Settings = request.app.state.settings
     store = _store(request)
+    cap = settings.max_active_jobs_per_user
+    if jobqueue.count_active_jobs(db, user_id=user.id) >= cap:
+        raise TooManyJobsError(
+            f"you already have {cap} analyses waiting or running",
+            hint="wait for one to finish, then upload the next clip",
+        )
+    # End the transaction before the upload streams in: a clip can take seconds to arrive
+    # and must not hold the database (SQLite's write lock) meanwhile.
+    await run_in_threadpool(db.commit)
     content_type = request.headers.get("content-type", "")
     length = request.headers.get("content-length")
     chunks: AsyncIterator[bytes] = request.stream()
@@ -105,21 +133,46 @@ async def _start_job(
             else None,
             max_bytes=settings.max_upload_mb * 1024 * 1024,
         )
+        if stored.kind == "video":
+            await run_in_threadpool(_check_duration, stored.path, settings.max_video_s)
+        job = await run_in_threadpool(
+            _create_job,
+            db,
+            store,
+            job_id=job_id,
+            athlete_id=athlete.id,
+            user_id=user.id,
+            display_name=stored.display_name,
+            kind=stored.kind,
+            input_name=stored.path.name,
+            options={k: v for k, v in options.items() if v},
+        )
     except BaseException:
-        for child in folder.iterdir():
-            child.unlink(missing_ok=True)
-        folder.rmdir()
+        store.remove_dir(job_id)
         raise
-    job = Job(
-        id=job_id,
-        athlete_id=athlete.id,
-        user_id=user.id,
-        display_name=stored.display_name,
-        kind=stored.kind,
-        input_name=stored.path.name,
-    )
-    store.submit(job, options={k: v for k, v in options.items() if v})
+    _workers(request).wake()
     return job
+
+
+def _create_job(db: Session, store: JobStore, **fields: Any) -> Job:
+    """The job's row, committed: visible to the job runner (maybe in another process)."""
+    job = store.create(db, **fields)
+    commit(db)
+    return job
+
+
+def _check_duration(path: Path, max_s: float) -> None:
+    """Refuse a clip longer than a job may analyse now, not after it waited in the queue.
+    (A file that cannot be read is the job's to report, with the reason.)"""
+    try:
+        info = probe_video(path)
+    except ThrustCoachError:
+        return
+    if info.duration_s > max_s:
+        raise ClipTooLongError(
+            f"the clip lasts {info.duration_s:.0f} s; a video check takes at most {max_s:.0f} s",
+            hint="trim the clip to the set and upload it again",
+        )
 
 
 def _tempo(fields: dict[str, str]) -> dict[str, float]:
@@ -173,9 +226,10 @@ async def upload(
 def list_jobs(
     request: Request, db: Db, user: ApiUser, page: Annotated[Paging, Depends(paging)]
 ) -> Page[dict[str, Any]]:
-    jobs = _store(request).list_for(visible_athlete_ids(db, user))
-    items = [j.public() for j in jobs[page.offset : page.offset + page.limit]]
-    return Page(items=items, total=len(jobs), limit=page.limit, offset=page.offset)
+    jobs, total = _store(request).list_for(
+        db, visible_athlete_ids(db, user), limit=page.limit, offset=page.offset
+    )
+    return Page(items=[j.public() for j in jobs], total=total, limit=page.limit, offset=page.offset)
 
 
 @api_router.get("/analyses/{job_id}", summary="State, progress and (when done) the result")
@@ -207,9 +261,9 @@ def _attach(request: Request, db: Session, user: User, job_id: str, set_id: int)
         source_name=job.display_name,
         athlete_id=athlete.id,
     )
+    jobqueue.set_job_attachment(db, job_id=job.id, set_id=set_id, analysis_id=row.id)
     commit(db)
     job.set_id, job.analysis_id = set_id, row.id
-    store.save(job)
     return job
 
 
@@ -226,7 +280,27 @@ def _delete(request: Request, db: Session, user: User, job_id: str) -> None:
         raise PermissionDeniedError("only the athlete who uploaded a clip can delete it")
     if job.state in ("queued", "running"):
         raise ConflictError("the analysis is still running", hint="delete it when it has finished")
-    _store(request).delete(job.id)
+    _store(request).delete(db, job.id)
+    commit(db)
+
+
+def _retry(request: Request, db: Session, user: User, job_id: str) -> Job:
+    job = _visible_job(request, db, user, job_id)
+    if job.athlete_id != user.athlete_id:
+        raise PermissionDeniedError("only the athlete who uploaded a clip can run it again")
+    if job.state != "failed":
+        raise ConflictError(f"the analysis is {job.state}, not failed", hint="nothing to retry")
+    if not (_store(request).folder(job.id) / job.input_name).is_file():
+        raise NotFoundError("the uploaded clip is gone", hint="upload it again")
+    jobqueue.retry_job(db, job_id=job.id)
+    commit(db)
+    _workers(request).wake()
+    return _store(request).load(db, job.id)
+
+
+@api_router.post("/analyses/{job_id}/retry", status_code=202, summary="Run a failed analysis again")
+def retry_api(request: Request, db: Db, user: ApiUser, job_id: str) -> dict[str, Any]:
+    return _retry(request, db, user, job_id).public()
 
 
 @api_router.delete("/analyses/{job_id}", status_code=204, summary="Delete an analysis and its clip")
@@ -240,7 +314,7 @@ def delete_api(request: Request, db: Db, user: ApiUser, job_id: str) -> Response
 
 @router.get("/video")
 def video_page(request: Request, db: Db, user: PageUser) -> Response:
-    jobs = _store(request).list_for(visible_athlete_ids(db, user))[:20]
+    jobs, _ = _store(request).list_for(db, visible_athlete_ids(db, user), limit=20)
     settings: Settings = request.app.state.settings
     ctx: dict[str, Any] = {
         "jobs": jobs,
@@ -286,10 +360,12 @@ def _report(
             in_range=report_view.in_range,
             timeline=report_view.timeline(result),
             sides=report_view.side_comparison(result),
-            has_video=(store.root / job.id / "annotated.mp4").is_file(),
-            has_curves=(store.root / job.id / "curves.json").is_file(),
+            has_video=store.has_file(job.id, "annotated.mp4"),
+            has_curves=store.has_file(job.id, "curves.json"),
             earlier=[
-                j for j in store.list_for([job.athlete_id]) if j.state == "done" and j.id != job.id
+                j
+                for j in store.list_for(db, [job.athlete_id], limit=40)[0]
+                if j.state == "done" and j.id != job.id
             ][:20],
         )
         if compare:
@@ -335,6 +411,13 @@ def attach_page(
         )
         return RedirectResponse(f"/video/{job_id}#attach", status_code=303)
     flash(request, f"Analysis attached to set {set_id}.", kind="success")
+    return RedirectResponse(f"/video/{job_id}", status_code=303)
+
+
+@router.post("/video/{job_id}/retry", dependencies=[CsrfProtect])
+def retry_page(request: Request, db: Db, user: PageUser, job_id: str) -> Response:
+    _retry(request, db, user, job_id)
+    flash(request, "The analysis is queued again.", kind="success")
     return RedirectResponse(f"/video/{job_id}", status_code=303)
 
 

@@ -1,0 +1,228 @@
+"""Where jobs run: a pool of warm local processes, or Ray actors (see :mod:`.ray_pool`).
+
+A pool has a fixed number of *slots*; the dispatcher hands one :class:`JobTask` to one idle
+slot and reads :class:`PoolEvent` s back (progress, a finished job, a slot that died). Each
+local slot is one long-lived process holding a :class:`WarmWorker`, so a job never pays for a
+process start or a model load. One crashed or stuck job costs only its own slot: the process
+is replaced and the other jobs go on.
+
+Worker processes run at a lower CPU priority (``nice``) than the web server, so pages stay
+quick while clips are analysed, and they exit when the server process that owns them dies
+(Linux parent-death signal, and a check of the parent between jobs).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing as mp
+import os
+import queue
+import signal
+import sys
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any, Protocol
+
+from thrustcoach.pose.estimators import EstimatorSpec
+from thrustcoach.web.jobs.worker import JobOutcome, JobTask, WarmWorker
+
+__all__ = ["LocalPool", "Pool", "PoolEvent"]
+
+logger = logging.getLogger(__name__)
+
+WORKER_NICE = 10  # below the web server: a page request always gets the CPU first
+_PROGRESS_MIN_STEP = 0.01
+_PROGRESS_MIN_INTERVAL_S = 0.25
+
+
+@dataclass(frozen=True)
+class PoolEvent:
+    """``kind``: ready | progress | done | died."""
+
+    kind: str
+    slot: int
+    job_id: str | None = None
+    progress: float = 0.0
+    message: str = ""
+    outcome: JobOutcome | None = None
+
+
+class Pool(Protocol):
+    backend: str
+    slots: int
+
+    def start(self) -> None: ...
+
+    def submit(self, slot: int, task: JobTask) -> None: ...
+
+    def events(self, timeout_s: float) -> list[PoolEvent]: ...
+
+    def restart_slot(self, slot: int) -> None:
+        """Kill the slot's worker (a job over its time limit) and start a fresh one."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (no orphaned workers)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _quiet_stderr() -> None:
+    # MediaPipe's native logs go straight to fd 2; results and errors travel by queue.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    sys.stderr = Path(os.devnull).open("w")  # noqa: SIM115 - lives as long as the worker
+
+
+def _worker_main(
+    slot: int,
+    tasks: Connection,
+    events: Any,
+    warm_spec: EstimatorSpec | None,
+    nice: int,
+) -> None:
+    _die_with_parent()
+    parent_pid = os.getppid()  # the server, or the forkserver that dies with it
+    _quiet_stderr()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the server's to handle
+    with contextlib.suppress(OSError):
+        os.nice(nice)
+    worker = WarmWorker()
+    if warm_spec is not None:  # (None: build the model at the first video instead)
+        worker.warm(warm_spec)
+    events.put(PoolEvent("ready", slot))
+    while True:
+        if not tasks.poll(1.0):
+            if os.getppid() != parent_pid:
+                return  # the server is gone
+            continue
+        try:
+            task: JobTask | None = tasks.recv()
+        except EOFError:
+            return
+        if task is None:
+            worker.close()
+            return
+        outcome = worker.run(task, _Throttled(events, slot, task.job_id))
+        events.put(PoolEvent("done", slot, task.job_id, outcome=outcome))
+
+
+class _Throttled:
+    """Progress of one job, sent at most every 1 % or 0.25 s."""
+
+    def __init__(self, events: Any, slot: int, job_id: str) -> None:
+        self.events, self.slot, self.job_id = events, slot, job_id
+        self.value, self.when = 0.0, 0.0
+
+    def __call__(self, value: float, message: str) -> None:
+        now = time.monotonic()
+        if value - self.value < _PROGRESS_MIN_STEP and now - self.when < _PROGRESS_MIN_INTERVAL_S:
+            return
+        self.value, self.when = value, now
+        self.events.put(PoolEvent("progress", self.slot, self.job_id, value, message))
+
+
+def _mp_context() -> Any:
+    # The server has threads: fork could copy a lock another thread holds. A forkserver
+    # forks each worker from a clean process with thrustcoach already imported.
+    methods = mp.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["thrustcoach.web.jobs.pool", "thrustcoach.web.pipeline"])
+        return ctx
+    return mp.get_context("spawn")
+
+
+class LocalPool:
+    """``slots`` warm processes on this machine."""
+
+    backend = "local"
+
+    def __init__(
+        self, slots: int, *, warm_spec: EstimatorSpec | None = None, nice: int = WORKER_NICE
+    ) -> None:
+        self.slots = max(1, slots)
+        self._warm_spec = warm_spec
+        self._nice = nice
+        self._ctx = _mp_context()
+        self._events: Any = self._ctx.Queue()
+        self._procs: list[Any] = [None] * self.slots
+        self._conns: list[Connection | None] = [None] * self.slots
+        self._jobs: list[str | None] = [None] * self.slots
+
+    def _spawn(self, slot: int) -> None:
+        parent, child = self._ctx.Pipe(duplex=False)
+        proc = self._ctx.Process(
+            target=_worker_main,
+            args=(slot, parent, self._events, self._warm_spec, self._nice),
+            name=f"thrustcoach-job-{slot}",
+            daemon=True,
+        )
+        proc.start()
+        parent.close()
+        self._procs[slot], self._conns[slot], self._jobs[slot] = proc, child, None
+
+    def start(self) -> None:
+        for slot in range(self.slots):
+            self._spawn(slot)
+
+    def submit(self, slot: int, task: JobTask) -> None:
+        conn = self._conns[slot]
+        assert conn is not None
+        self._jobs[slot] = task.job_id
+        conn.send(task)
+
+    def events(self, timeout_s: float) -> list[PoolEvent]:
+        out: list[PoolEvent] = []
+        try:
+            out.append(self._events.get(timeout=timeout_s))
+            while True:
+                out.append(self._events.get_nowait())
+        except queue.Empty:
+            pass
+        for event in out:
+            if event.kind == "done":
+                self._jobs[event.slot] = None
+        for slot, proc in enumerate(self._procs):
+            if proc is not None and not proc.is_alive():
+                logger.warning("job worker %d exited with code %s", slot, proc.exitcode)
+                out.append(PoolEvent("died", slot, self._jobs[slot]))
+                self._spawn(slot)
+        return out
+
+    def restart_slot(self, slot: int) -> None:
+        proc = self._procs[slot]
+        if proc is not None and proc.is_alive():
+            proc.kill()
+            proc.join(timeout=5)
+        self._spawn(slot)
+
+    def close(self) -> None:
+        for conn in self._conns:
+            with contextlib.suppress(OSError, ValueError):
+                if conn is not None:
+                    conn.send(None)
+        deadline = time.monotonic() + 3
+        for proc in self._procs:
+            if proc is not None:
+                proc.join(timeout=max(0.0, deadline - time.monotonic()))
+                if proc.is_alive():
+                    proc.kill()
+                    proc.join(timeout=2)
+        for conn in self._conns:
+            if conn is not None:
+                conn.close()
+        self._events.close()
+        self._events.join_thread()
