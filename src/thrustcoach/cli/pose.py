@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -18,15 +22,25 @@ from rich.progress import (
 )
 
 from thrustcoach.errors import UsageError
-from thrustcoach.pose.extract import PoseRun, default_workers, extract_landmarks
+from thrustcoach.pose.extract import DEFAULT_SAMPLING, PoseRun, default_workers, extract_landmarks
 from thrustcoach.pose.io import write_landmarks_csv
+from thrustcoach.pose.sampling import SamplingPolicy
 
-__all__ = ["max_fps_option", "pose_progress", "register", "render_pose_summary", "run_pose"]
+__all__ = [
+    "max_fps_option",
+    "pose_progress",
+    "register",
+    "render_pose_summary",
+    "run_pose",
+    "sample_fps_flag",
+    "sampling_option",
+]
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 ProgressFn = Callable[[int, int], None]
+DEFAULT_SAMPLE_FPS = float(DEFAULT_SAMPLING.base_fps or 0.0)
 
 
 @contextmanager
@@ -58,21 +72,62 @@ def pose_progress(label: str, *, quiet: bool) -> Iterator[ProgressFn]:
 
 
 def max_fps_option(value: float) -> float | None:
-    if value < 0:
+    if not value >= 0 or value == float("inf"):  # also refuses nan
         raise UsageError(f"--max-fps must be 0 (every frame) or positive, got {value:g}")
     return None if value == 0 else value
 
 
+def sampling_option(value: float) -> SamplingPolicy | None:
+    """``--sample-fps``: the pose model's steady rate (0: every decoded frame)."""
+    if not value >= 0 or value == float("inf"):
+        raise UsageError(
+            f"--sample-fps must be 0 (every frame) or positive, got {value:g}",
+            hint="the default, 10, runs the model on 10 frames a second plus the phase edges",
+        )
+    return None if value == 0 else replace(DEFAULT_SAMPLING, base_fps=value)
+
+
 def run_pose(
-    video: Path, *, workers: int | None, max_fps: float, quiet: bool, label: str = "pose"
+    video: Path,
+    *,
+    workers: int | None,
+    max_fps: float,
+    quiet: bool,
+    sample_fps: float = DEFAULT_SAMPLE_FPS,
+    annotate: Path | None = None,
+    label: str = "pose",
 ) -> PoseRun:
     """Pose estimation with the progress bar; the shared step of pose/analyze/batch."""
     if workers is not None and workers < 1:
         raise UsageError(f"--workers must be at least 1, got {workers}")
+    cap, sampling = max_fps_option(max_fps), sampling_option(sample_fps)
     with pose_progress(label, quiet=quiet) as update:
-        return extract_landmarks(
-            video, workers=workers, max_fps=max_fps_option(max_fps), on_progress=update
+        run = extract_landmarks(
+            video,
+            workers=workers,
+            max_fps=cap,
+            sampling=sampling,
+            annotate=annotate,
+            on_progress=update,
         )
+    _write_stats(run)
+    return run
+
+
+def _write_stats(run: PoseRun) -> None:
+    """For benchmarks/video_speed.py: the pose stage's own figures, when asked for by
+    ``THRUSTCOACH_POSE_STATS=FILE`` (how much of a command's wall time was the model)."""
+    path = os.environ.get("THRUSTCOACH_POSE_STATS")
+    if not path:
+        return
+    stats = {
+        "frames_analysed": run.frames_analysed,
+        "frames_inferred": run.frames_inferred,
+        "inference_s": round(run.inference_s, 4),
+        "pose_s": round(run.elapsed_s, 4),
+        "workers": run.workers,
+    }
+    Path(path).write_text(json.dumps(stats), encoding="utf-8")
 
 
 def render_pose_summary(run: PoseRun, *, quiet: bool) -> None:
@@ -86,8 +141,18 @@ def render_pose_summary(run: PoseRun, *, quiet: bool) -> None:
     console.print(
         f"{info.path.name}: {info.resolution}, {info.duration_s:.1f} s at {info.fps:.2f} fps"
         + (f", rotated {info.rotation_deg} deg" if info.rotation_deg else "")
-        + f"; person found in {run.frames_with_person} of {run.frames_analysed} frames; "
+        + f"; the pose model ran on {run.frames_inferred} of {run.frames_analysed} frames "
+        f"and found the person in {run.frames_with_person}; "
         f"{speed:.1f} frames/s ({realtime:.2f}x real time) with {run.workers} worker(s)"
+    )
+
+
+def sample_fps_flag() -> Any:
+    return typer.Option(
+        DEFAULT_SAMPLE_FPS,
+        "--sample-fps",
+        help="Run the pose model on this many frames per second plus every frame around "
+        "the phase edges (where the hip starts, stops or turns); 0: every frame.",
     )
 
 
@@ -95,15 +160,20 @@ def pose_command(
     video: Path = typer.Argument(..., help="The video of the set (MP4/MOV/...)."),
     output: Path = typer.Option(..., "--output", "-o", help="Landmark CSV to write."),
     workers: int = typer.Option(
-        default_workers(), "--workers", "-w", help="Worker processes (default: CPU cores)."
+        default_workers(), "--workers", "-w", help="Parallel chunks (default: CPU cores)."
     ),
     max_fps: float = typer.Option(
-        30.0, "--max-fps", help="Analyse at most this many frames per second (0: every frame)."
+        30.0, "--max-fps", help="Decode at most this many frames per second (0: every frame)."
     ),
+    sample_fps: float = sample_fps_flag(),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
 ) -> None:
-    """Find the body landmarks in every frame of VIDEO and write them as a landmark CSV."""
-    run = run_pose(video, workers=workers, max_fps=max_fps, quiet=quiet)
+    """Find the body landmarks in VIDEO and write them as a landmark CSV.
+
+    The model runs on the frames the analysis needs (see --sample-fps); the CSV holds those
+    frames, and states the rate they were taken from (nominal_fps).
+    """
+    run = run_pose(video, workers=workers, max_fps=max_fps, sample_fps=sample_fps, quiet=quiet)
     write_landmarks_csv(run.series, output)
     render_pose_summary(run, quiet=quiet)
     if not quiet:

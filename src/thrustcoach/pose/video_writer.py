@@ -34,8 +34,18 @@ class H264Writer:
     """
 
     def __init__(
-        self, path: str | Path, *, width: int, height: int, fps: float, crf: int = 23
+        self,
+        path: str | Path,
+        *,
+        width: int,
+        height: int,
+        fps: float,
+        crf: int = 23,
+        preset: str = "veryfast",
+        threads: int = 0,
     ) -> None:
+        """``threads``: encoder threads (0: FFmpeg's choice, one per core and then some);
+        parallel chunks each writing a segment pass 1 so they do not fight over the cores."""
         self.path = Path(path)
         # 4:2:0 needs even sizes: drop the last row/column if odd.
         self.width = width - width % 2
@@ -51,8 +61,9 @@ class H264Writer:
             ) from None
         rate = Fraction(round(fps * 1000), 1000) if fps > 0 else Fraction(30)
         self._stream = self._container.add_stream(
-            "libx264", rate=rate, options={"crf": str(crf), "preset": "veryfast"}
+            "libx264", rate=rate, options={"crf": str(crf), "preset": preset}
         )
+        self._stream.codec_context.thread_count = threads
         self._stream.width = self.width
         self._stream.height = self.height
         self._stream.pix_fmt = "yuv420p"

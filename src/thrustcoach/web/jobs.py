@@ -27,7 +27,7 @@ __all__ = ["Job", "JobStore"]
 logger = logging.getLogger(__name__)
 
 _JOB_ID = re.compile(r"^[0-9a-f]{32}$")
-OUTPUT_FILES = {"result.json", "curves.json", "annotated.mp4"}
+OUTPUT_FILES = {"result.json", "curves.json", "annotated.mp4", "annotated.vtt"}
 
 
 @dataclass

@@ -2,9 +2,11 @@
 
 Landmark files (CSV/TRC) go through ``thrustcoach.pose.read_landmarks``; videos through
 ``thrustcoach.pose.extract.extract_landmarks`` (MediaPipe by default; a missing MediaPipe is a
-clear DependencyMissingError in the job) and ``pose.annotate.annotate_video``. The analysis is
+clear DependencyMissingError in the job), which draws ``annotated.mp4`` while the pose runs,
+so the report never waits for a second pass over the video; ``annotated.vtt`` (reps, phase,
+hip angle and cues as captions) is written from the analysis in milliseconds. The analysis is
 ``thrustcoach.analysis.analyze``. ``pose_spec`` swaps the estimator (tests replay landmarks
-with the fake estimator).
+with the fake estimator); ``estimator`` hands in a warm one (a job worker's).
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from thrustcoach.analysis import AnalysisOptions, analyze
-from thrustcoach.pose import LandmarkSeries, read_landmarks
-from thrustcoach.pose.annotate import annotate_video
-from thrustcoach.pose.estimators import EstimatorSpec
-from thrustcoach.pose.extract import extract_landmarks
+from thrustcoach.pose import read_landmarks
+from thrustcoach.pose.annotate import write_captions
+from thrustcoach.pose.estimators import EstimatorSpec, PoseEstimator
+from thrustcoach.pose.extract import PoseRun, extract_landmarks
 
 __all__ = ["Progress", "run_analysis"]
 
@@ -28,12 +30,24 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
 
 
-def _video_landmarks(path: Path, progress: Progress, spec: EstimatorSpec | None) -> LandmarkSeries:
+def _video_landmarks(
+    path: Path,
+    progress: Progress,
+    *,
+    out_dir: Path,
+    spec: EstimatorSpec | None,
+    estimator: PoseEstimator | None,
+) -> PoseRun:
     def on_progress(done: int, total: int) -> None:
-        progress(0.05 + 0.75 * done / max(total, 1), f"finding the body: frame {done} of {total}")
+        progress(0.05 + 0.85 * done / max(total, 1), f"finding the body: frame {done} of {total}")
 
-    run = extract_landmarks(path, spec=spec, on_progress=on_progress)
-    return run.series
+    return extract_landmarks(
+        path,
+        spec=spec,
+        estimator=estimator,
+        annotate=out_dir / "annotated.mp4",
+        on_progress=on_progress,
+    )
 
 
 def run_analysis(
@@ -45,32 +59,36 @@ def run_analysis(
     options: dict[str, Any],
     progress: Progress,
     pose_spec: EstimatorSpec | None = None,
+    estimator: PoseEstimator | None = None,
 ) -> None:
-    """Analyse ``path`` and write ``result.json`` and ``curves.json`` (+ ``annotated.mp4``)."""
+    """Analyse ``path`` and write ``result.json`` and ``curves.json`` (+ ``annotated.mp4`` and
+    ``annotated.vtt`` for a video).
+
+    ``estimator``: a warm, already built pose estimator to reuse (a job worker keeps one per
+    process, so no job pays the model's start-up); it is reset before the video and left
+    open. ``None`` builds estimators from ``pose_spec`` and spreads the video over the cores.
+    """
+    run: PoseRun | None = None
     if kind == "video":
-        series = _video_landmarks(path, progress, pose_spec)
+        run = _video_landmarks(
+            path, progress, out_dir=out_dir, spec=pose_spec, estimator=estimator
+        )
+        series = run.series
     else:
         progress(0.1, "reading the landmark file")
         series = read_landmarks(path)
-    progress(0.82, "counting reps and checking form")
+    progress(0.92, "counting reps and checking form")
     opts = AnalysisOptions(source_path=display_name, source_kind=kind, **options)
     result = analyze(series, options=opts)
-    (out_dir / "result.json").write_text(json.dumps(result.to_json_dict()), encoding="utf-8")
+    doc = result.to_json_dict()
+    if run is not None and run.warnings:  # what the pose stage saw (truncated file, ...)
+        doc["warnings"] = [*run.warnings, *doc.get("warnings", [])]
+    curve = (result.curves.time_s, result.curves.hip_angle_deg) if result.curves else None
+    if run is not None:
+        write_captions(
+            doc, out_dir / "annotated.vtt", duration_s=run.info.duration_s, hip_curve=curve
+        )
     if result.curves is not None:
         curves = result.curves.model_dump(mode="json")
         (out_dir / "curves.json").write_text(json.dumps(curves), encoding="utf-8")
-    if kind == "video":
-        progress(0.9, "drawing the annotated video")
-        curve = (result.curves.time_s, result.curves.hip_angle_deg) if result.curves else None
-
-        def on_frames(done: int, total: int) -> None:
-            progress(0.9 + 0.09 * done / max(total, 1), "drawing the annotated video")
-
-        annotate_video(
-            path,
-            series,
-            result.to_json_dict(),
-            out_dir / "annotated.mp4",
-            hip_curve=curve,
-            on_progress=on_frames,
-        )
+    (out_dir / "result.json").write_text(json.dumps(doc), encoding="utf-8")

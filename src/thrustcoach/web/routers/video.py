@@ -183,12 +183,13 @@ def get_job(request: Request, db: Db, user: ApiUser, job_id: str) -> dict[str, A
 
 
 @api_router.get(
-    "/analyses/{job_id}/files/{name}", summary="result.json, curves.json, annotated.mp4"
+    "/analyses/{job_id}/files/{name}",
+    summary="result.json, curves.json, annotated.mp4, annotated.vtt (its captions)",
 )
 def get_file(request: Request, db: Db, user: ApiUser, job_id: str, name: str) -> FileResponse:
     job = _visible_job(request, db, user, job_id)
     path = _store(request).file(job.id, name)
-    media = "video/mp4" if name.endswith(".mp4") else "application/json"
+    media = {".mp4": "video/mp4", ".vtt": "text/vtt"}.get(path.suffix, "application/json")
     return FileResponse(path, media_type=media)
 
 
@@ -286,6 +287,7 @@ def _report(
             sides=report_view.side_comparison(result),
             has_video=(store.root / job.id / "annotated.mp4").is_file(),
             has_curves=(store.root / job.id / "curves.json").is_file(),
+            has_captions=(store.root / job.id / "annotated.vtt").is_file(),
             earlier=[
                 j for j in store.list_for([job.athlete_id]) if j.state == "done" and j.id != job.id
             ][:20],
