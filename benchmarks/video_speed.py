@@ -162,9 +162,7 @@ def peak_memory_mb(cmd: list[str], env: dict[str, str] | None = None) -> float:
 
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[str, float]:
     started = time.perf_counter()
-    proc = subprocess.run(
-        cmd, capture_output=True, text=True, env=env, check=False
-    )
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     wall = time.perf_counter() - started
     if proc.returncode:
         raise SystemExit(f"{' '.join(cmd[:3])} failed ({proc.returncode}): {proc.stderr[-500:]}")

@@ -122,9 +122,7 @@ def _analyse(video: Path, out_dir: Path, name: str, options: BatchOptions) -> It
     if options.annotate:
         curves = getattr(result, "curves", None)
         hip = (curves.time_s, curves.hip_angle_deg) if curves is not None else None
-        write_captions(
-            doc, captions_path(annotated), duration_s=run.info.duration_s, hip_curve=hip
-        )
+        write_captions(doc, captions_path(annotated), duration_s=run.info.duration_s, hip_curve=hip)
         outputs["annotated"] = str(annotated)
     counts = doc["summary"]["rep_count"]
     return ItemResult(

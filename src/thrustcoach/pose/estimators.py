@@ -10,6 +10,7 @@ entry. Nothing is downloaded: MediaPipe 0.10.21 ships its pose models inside the
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -87,8 +88,10 @@ def _native_stderr_silenced() -> Iterator[None]:
         os.close(devnull)
 
 
-# MediaPipe crops the person and resizes the crop to 256 px: input beyond 720p only costs time.
-MAX_INPUT_SIDE_PX = 1280
+# MediaPipe crops the person and resizes the crop to 256 px: it costs the same on 1080p as
+# on 720p input (measured: 28 ms a frame either way), while shrinking 1080p to 720p first cost
+# 12 ms (INTER_AREA at 2/3). Only larger frames (4K) are halved first.
+MAX_INPUT_SIDE_PX = 1920
 _WARMUP_CALLS = 3  # MediaPipe's start-up messages arrive with the first frames
 
 
@@ -123,7 +126,8 @@ class MediaPipePoseEstimator:
         small = image_bgr
         long_side = max(image_bgr.shape[:2])
         if long_side > MAX_INPUT_SIDE_PX:  # 4K: same landmarks, a fraction of the pixel work
-            f = MAX_INPUT_SIDE_PX / long_side
+            # A whole-number factor (3840 -> 1920) takes OpenCV's fast averaging path.
+            f = 1.0 / math.ceil(long_side / MAX_INPUT_SIDE_PX)
             small = np.asarray(
                 cv2.resize(image_bgr, None, fx=f, fy=f, interpolation=cv2.INTER_AREA), np.uint8
             )

@@ -41,6 +41,7 @@ from thrustcoach.pose.quality import check_pose_quality
 from thrustcoach.pose.sampling import FrameSampler, SampledFrame, SamplingPolicy
 from thrustcoach.pose.series import FloatArray, LandmarkSeries
 from thrustcoach.pose.video import RateCap, VideoInfo, iter_frames, probe_video
+from thrustcoach.pose.warm import WarmEstimators, warm_estimators
 
 __all__ = ["PoseRun", "default_workers", "extract_landmarks", "plan_chunks"]
 
@@ -213,11 +214,21 @@ def _run_chunk(
     task: _ChunkTask,
     report: Callable[[int], None],
     estimator: PoseEstimator | None = None,
+    *,
+    warm: WarmEstimators | None = None,
 ) -> _ChunkResult:
-    """Decode, sample and run the model over one chunk. ``estimator``: use this one (left
-    open) instead of building one from the spec (closed at the end)."""
+    """Decode, sample and run the model over one chunk.
+
+    ``estimator``: use this one (reset, left open); otherwise borrow one from ``warm`` (and
+    give it back) or build one from the spec (closed at the end).
+    """
+    if estimator is not None:
+        estimator.reset()
+        inner = estimator
+    else:
+        inner = warm.borrow(task.spec) if warm is not None else task.spec.create()
     own = estimator is None
-    timed = _TimedEstimator(task.spec.create() if estimator is None else estimator)
+    timed = _TimedEstimator(inner)
     warnings: list[str] = []
     sampler = FrameSampler(timed, task.sampling)
     collect = _Collector(task, report)
@@ -235,8 +246,10 @@ def _run_chunk(
         collect.take(sampler.finish())
     finally:
         collect.close()
-        if own:
-            timed.close()
+        if own and warm is not None:
+            warm.give_back(task.spec, inner)
+        elif own:
+            inner.close()
     n = len(collect.times)
     return _ChunkResult(
         index=task.chunk.index,
@@ -319,14 +332,26 @@ def _wait(
     return [f.result() for f in futures]
 
 
-def _run_threads(tasks: list[_ChunkTask], advance: Callable[[int], None]) -> list[_ChunkResult]:
+def _run_threads(
+    tasks: list[_ChunkTask],
+    advance: Callable[[int], None],
+    *,
+    first: PoseEstimator | None,
+    warm: WarmEstimators | None,
+) -> list[_ChunkResult]:
+    """Chunks on threads, the first one with ``first`` when given."""
     progress: queue.SimpleQueue[tuple[int, int]] = queue.SimpleQueue()
 
     def reporter(index: int) -> Callable[[int], None]:
         return lambda n: progress.put((index, n))
 
     with cf.ThreadPoolExecutor(max_workers=len(tasks), thread_name_prefix="pose") as pool:
-        futures = [pool.submit(_run_chunk, t, reporter(t.chunk.index)) for t in tasks]
+        futures = [
+            pool.submit(
+                _run_chunk, t, reporter(t.chunk.index), first if t is tasks[0] else None, warm=warm
+            )
+            for t in tasks
+        ]
         return _wait(futures, progress, advance)
 
 
@@ -359,6 +384,7 @@ def extract_landmarks(
     sampling: SamplingPolicy | None = DEFAULT_SAMPLING,
     annotate: str | Path | None = None,
     parallel: Parallel = "threads",
+    keep_warm: bool = False,
     on_progress: ProgressCallback | None = None,
 ) -> PoseRun:
     """Run pose estimation over a video and return a :class:`PoseRun`.
@@ -366,28 +392,32 @@ def extract_landmarks(
     Args:
         video: path of the video.
         spec: which estimator to build (default MediaPipe Pose full, tracking).
-        estimator: an already built ("warm") estimator to use instead, on this thread in one
-            chunk (a server's job worker keeps one per process); it is reset first and left
-            open. ``spec`` and ``workers`` are then ignored.
+        estimator: an already built ("warm") estimator for the first chunk (a server's job
+            worker keeps one per process); it is reset first and left open. Further chunks
+            use this process's warm pool (:mod:`thrustcoach.pose.warm`).
         workers: chunks run side by side (default: the number of cores).
         max_fps: cap on decoded frames per second (``None``: every frame).
         sampling: which of those frames the model sees (``None``: all of them).
         annotate: also write the annotated video (skeleton on every frame) to this MP4.
         parallel: chunks on ``threads`` of this process or on worker ``processes``.
+        keep_warm: borrow the chunks' estimators from this process's warm pool and give them
+            back afterwards (a server), instead of building and closing them (the CLI).
         on_progress: called with (frames done, frames expected) on the caller's thread.
 
     Raises VideoError / InputFileError for bad files and NoPersonError when nobody (or only a
     cut-off body) is in the picture.
     """
-    spec = spec or EstimatorSpec()
     n_workers = default_workers() if workers is None else workers
     if n_workers < 1:
         raise UsageError(f"--workers must be at least 1, got {n_workers}")
+    if spec is None and estimator is not None and estimator.name != EstimatorSpec().kind:
+        n_workers = 1  # nothing says how to build more estimators like this one
+    spec = spec or EstimatorSpec()
     if max_fps is not None and not (math.isfinite(max_fps) and max_fps > 0):
         raise UsageError(f"--max-fps must be positive, got {max_fps}")
     started = time.perf_counter()
     info = probe_video(video)
-    chunks = [_Chunk(0, 0.0, None)] if estimator else plan_chunks(info, workers=n_workers)
+    chunks = plan_chunks(info, workers=n_workers)
     policy = sampling or SamplingPolicy.every_frame()
     out = Path(annotate) if annotate is not None else None
     tasks = [
@@ -411,16 +441,14 @@ def extract_landmarks(
         if on_progress is not None:
             on_progress(done, max(total, done))
 
+    warm = warm_estimators() if keep_warm or estimator is not None else None
     try:
-        if estimator is not None:
-            estimator.reset()
-            results = [_run_chunk(tasks[0], advance, estimator)]
-        elif len(tasks) == 1:
-            results = [_run_chunk(tasks[0], advance)]
-        elif parallel == "processes":
+        if len(tasks) == 1:
+            results = [_run_chunk(tasks[0], advance, estimator, warm=warm)]
+        elif parallel == "processes" and estimator is None and warm is None:
             results = _run_processes(tasks, advance, info)
         else:
-            results = _run_threads(tasks, advance)
+            results = _run_threads(tasks, advance, first=estimator, warm=warm)
         if out is not None:
             from thrustcoach.pose.annotate import join_segments
 

@@ -46,6 +46,7 @@ def _video_landmarks(
         spec=spec,
         estimator=estimator,
         annotate=out_dir / "annotated.mp4",
+        keep_warm=True,  # the server checks video after video: no job pays the model's start
         on_progress=on_progress,
     )
 
@@ -66,13 +67,12 @@ def run_analysis(
 
     ``estimator``: a warm, already built pose estimator to reuse (a job worker keeps one per
     process, so no job pays the model's start-up); it is reset before the video and left
-    open. ``None`` builds estimators from ``pose_spec`` and spreads the video over the cores.
+    open. The video is spread over the cores in time chunks; the other chunks' estimators
+    come from this process's warm pool (built by the first video, kept for the next).
     """
     run: PoseRun | None = None
     if kind == "video":
-        run = _video_landmarks(
-            path, progress, out_dir=out_dir, spec=pose_spec, estimator=estimator
-        )
+        run = _video_landmarks(path, progress, out_dir=out_dir, spec=pose_spec, estimator=estimator)
         series = run.series
     else:
         progress(0.1, "reading the landmark file")
