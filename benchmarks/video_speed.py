@@ -39,6 +39,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import socket
 import subprocess
 import sys
@@ -160,13 +161,24 @@ def peak_memory_mb(cmd: list[str], env: dict[str, str] | None = None) -> float:
     return peak
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[str, float]:
-    started = time.perf_counter()
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _self_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[str, float, float]:
+    """(stdout, wall seconds, CPU seconds) of a command."""
+    cpu0, started = _children_cpu_s(), time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     wall = time.perf_counter() - started
     if proc.returncode:
         raise SystemExit(f"{' '.join(cmd[:3])} failed ({proc.returncode}): {proc.stderr[-500:]}")
-    return proc.stdout, wall
+    return proc.stdout, wall, _children_cpu_s() - cpu0
 
 
 PLAIN_LOOP = """
@@ -212,6 +224,7 @@ def plain_series(npy: Path, clip: Path) -> Any:
 class Row:
     name: str
     wall_s: float
+    cpu_s: float | None = None
     frames: int | None = None
     overhead_s: float | None = None
     peak_mb: float | None = None
@@ -247,9 +260,9 @@ def cli_row(
     stats = tmp / "stats.json"
     env = {**os.environ, "THRUSTCOACH_POSE_STATS": str(stats)}
     stats.unlink(missing_ok=True)
-    _, wall = timed([str(THRUSTCOACH), *args], env)
+    _, wall, cpu = timed([str(THRUSTCOACH), *args], env)
     data = json.loads(stats.read_text()) if stats.is_file() else {}
-    row = Row(name, wall, frames=data.get("frames_inferred"))
+    row = Row(name, wall, cpu, frames=data.get("frames_inferred"))
     if data:
         row.overhead_s = wall - data["inference_s"] / max(data["workers"], 1)
     if result_file is not None and result_file.is_file():
@@ -272,9 +285,9 @@ def measure_clip(clip: Clip, tmp: Path) -> None:
     )
     rows: list[Row] = []
     npy = tmp / "plain.npy"
-    out, wall = timed([sys.executable, "-c", PLAIN_LOOP, str(clip.path), str(npy)])
+    out, wall, cpu = timed([sys.executable, "-c", PLAIN_LOOP, str(clip.path), str(npy)])
     n_plain, loop_s = out.split()
-    plain = Row("plain MediaPipe loop, 1 process", wall, frames=int(n_plain), peak_mb=None)
+    plain = Row("plain MediaPipe loop, 1 process", wall, cpu, frames=int(n_plain))
     plain.notes.append(f"loop alone {float(loop_s):.1f} s")
     plain.result = analyze(plain_series(npy, clip.path)).to_json_dict()
     rows.append(plain)
@@ -310,21 +323,23 @@ def measure_clip(clip: Clip, tmp: Path) -> None:
         )
     )
     for parallel in ("threads", "processes"):
-        started = time.perf_counter()
+        cpu0, started = _self_cpu_s(), time.perf_counter()
         run = extract_landmarks(clip.path, parallel=parallel)  # type: ignore[arg-type]
         secs = time.perf_counter() - started
-        row = Row(f"extract_landmarks, chunks on {parallel}", secs, frames=run.frames_inferred)
+        cpu = _self_cpu_s() - cpu0 + _children_cpu_s()
+        row = Row(f"extract_landmarks, chunks on {parallel}", secs, cpu, frames=run.frames_inferred)
         row.overhead_s = secs - run.inference_s / run.workers
         rows.append(row)
     print(
-        f"{'':38}{'wall s':>7}{'x plain':>8}{'x real':>7}{'model':>7}{'overhead':>9}{'peak MB':>8}"
-        f"{'reps':>5}  tempo change vs every frame (lift pause lower)"
+        f"{'':38}{'wall s':>7}{'x plain':>8}{'x real':>7}{'cpu s':>7}{'model':>7}{'overhead':>9}"
+        f"{'peak MB':>8}{'reps':>5}  tempo change vs every frame (lift pause lower)"
     )
     for r in rows:
         reps = len(reps_of(r.result)) if r.result is not None else None
         print(
             f"{r.name:38}{r.wall_s:7.1f}{plain.wall_s / r.wall_s:8.2f}"
-            f"{info.duration_s / r.wall_s:7.2f}{r.frames if r.frames is not None else '':>7}"
+            f"{info.duration_s / r.wall_s:7.2f}{'' if r.cpu_s is None else f'{r.cpu_s:.1f}':>7}"
+            f"{r.frames if r.frames is not None else '':>7}"
             f"{'' if r.overhead_s is None else f'{r.overhead_s:.1f}':>9}"
             f"{'' if r.peak_mb is None else f'{r.peak_mb:.0f}':>8}"
             f"{'' if reps is None else reps:>5}  {tempo_change(r.result, full.result)}"
@@ -442,4 +457,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     main()

@@ -9,7 +9,7 @@ import pytest
 
 from tests.pose.videokit import SetVideo, write_plain_video
 from thrustcoach.errors import NoPersonError, VideoError
-from thrustcoach.pose.estimators import EstimatorSpec, FakePoseEstimator
+from thrustcoach.pose.estimators import EstimatorSpec, FakePoseEstimator, PoseResult
 from thrustcoach.pose.extract import Parallel, extract_landmarks
 from thrustcoach.pose.io import read_landmarks, write_landmarks_csv
 from thrustcoach.pose.series import LandmarkSeries
@@ -153,3 +153,34 @@ def test_fake_estimator_replays_by_time() -> None:
     assert first is not None and first.xyz[23, 0] == 1.0 and first.visibility[0] == 0.5
     assert fake.process(image, time_s=0.25) is None  # nothing recorded near that time
     assert fake.calls == 2
+
+
+class _Centre:
+    """Sees a body at the centre of whatever image it gets (records the sizes)."""
+
+    name = "centre"
+
+    def __init__(self) -> None:
+        self.sizes: set[tuple[int, int]] = set()
+
+    def process(self, image_bgr: np.ndarray, *, time_s: float) -> PoseResult | None:
+        h, w = image_bgr.shape[:2]
+        self.sizes.add((w, h))
+        xyz = np.tile([w / 2, h / 2, 0.0], (33, 1))
+        return PoseResult(xyz=xyz, visibility=np.ones(33))
+
+    def reset(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+def test_frames_beyond_1920_px_are_halved_and_landmarks_stay_in_video_pixels(
+    tmp_path: Path,
+) -> None:
+    wide = write_plain_video(tmp_path / "wide.mp4", np.arange(12) / 30, width=2400, height=128)
+    centre = _Centre()
+    run = extract_landmarks(wide, estimator=centre, sampling=None)
+    assert centre.sizes == {(1200, 64)}
+    np.testing.assert_allclose(run.series.xyz[:, 0, :2], np.tile([1200.0, 64.0], (12, 1)))

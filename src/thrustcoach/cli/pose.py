@@ -173,6 +173,9 @@ def pose_command(
     The model runs on the frames the analysis needs (see --sample-fps); the CSV holds those
     frames, and states the rate they were taken from (nominal_fps).
     """
+    from thrustcoach.cli.video_input import prefetch
+
+    prefetch([])  # MediaPipe's import overlaps opening the video
     run = run_pose(video, workers=workers, max_fps=max_fps, sample_fps=sample_fps, quiet=quiet)
     write_landmarks_csv(run.series, output)
     render_pose_summary(run, quiet=quiet)

@@ -8,6 +8,7 @@ result's warnings; the annotated video gets its captions: reps, phase, hip angle
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import threading
 from collections.abc import Iterable
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from thrustcoach.errors import UsageError
+from thrustcoach.pose.estimators import import_mediapipe_pose
 from thrustcoach.pose.io import FileKind, detect_kind, read_landmarks
 from thrustcoach.pose.series import LandmarkSeries
 
@@ -50,14 +52,20 @@ class Loaded:
 
 
 def prefetch(modules: Iterable[str]) -> None:
-    """Import ``modules`` on a background thread while the pose model runs.
+    """Import MediaPipe, then ``modules``, on a background thread while the video opens and
+    the pose model runs.
 
     The analysis stack (SciPy, pydantic models, matplotlib for --plot) costs about a second
-    to import; imported meanwhile, the report follows the last frame at once. Failures are
-    left for the real import to report.
+    to import; imported meanwhile, the report follows the last frame at once. MediaPipe comes
+    first, without the pyplot import it does not need (one thread, so nothing else imports
+    pyplot meanwhile); the pose threads wait for it. Failures are left for the real import to
+    report.
     """
 
     def work() -> None:
+        # A failure here is left for the estimator's own import to report properly.
+        with contextlib.suppress(Exception):
+            import_mediapipe_pose(skip_pyplot=True)
         for name in modules:
             try:
                 importlib.import_module(name)

@@ -210,8 +210,10 @@ class SkeletonVideo:
         )
 
     def write(self, frame: VideoFrame, landmarks: PoseResult | None) -> None:
+        """Add ``frame`` (any size: it is scaled to the output) with ``landmarks`` (pixels of
+        the source video) drawn on it."""
         image = frame.image
-        if self.scale != 1.0:
+        if image.shape[1] != self.width or image.shape[0] != self.height:
             # Bilinear: a fifth of INTER_AREA's cost at 1080p -> 720p, and the eye cannot tell
             # in a moving picture.
             image = np.asarray(

@@ -13,6 +13,8 @@ import logging
 import math
 import os
 import sys
+import threading
+import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +34,7 @@ __all__ = [
     "MediaPipePoseEstimator",
     "PoseEstimator",
     "PoseResult",
+    "import_mediapipe_pose",
 ]
 
 logger = logging.getLogger(__name__)
@@ -95,12 +98,26 @@ MAX_INPUT_SIDE_PX = 1920
 _WARMUP_CALLS = 3  # MediaPipe's start-up messages arrive with the first frames
 
 
-class MediaPipePoseEstimator:
-    """MediaPipe Pose (0.10.21 solution API): full model, tracking mode (video)."""
+_import_lock = threading.Lock()
 
-    name = "mediapipe"
 
-    def __init__(self, *, model_complexity: int = 1, min_detection_confidence: float = 0.5) -> None:
+def import_mediapipe_pose(*, skip_pyplot: bool = False) -> Any:
+    """Import MediaPipe's pose solution (once per process; thread-safe) and return the module.
+
+    ``skip_pyplot``: MediaPipe's package imports its drawing helpers, which import
+    ``matplotlib.pyplot`` at the top, about half a second of start-up the pose never uses.
+    With this flag a placeholder stands in for pyplot during the import and is removed right
+    after, so a later ``import matplotlib.pyplot`` loads the real one. Only for a process
+    where no other thread imports pyplot meanwhile (the CLI's start-up thread).
+    """
+    with _import_lock:
+        loaded = sys.modules.get("mediapipe.python.solutions.pose")
+        if loaded is not None:
+            return loaded
+        stub = None
+        if skip_pyplot and "matplotlib.pyplot" not in sys.modules:
+            stub = types.ModuleType("matplotlib.pyplot", "placeholder while MediaPipe imports")
+            sys.modules["matplotlib.pyplot"] = stub
         try:
             from mediapipe.python.solutions import pose as mp_pose
         except ImportError as exc:  # pragma: no cover - depends on the install
@@ -108,6 +125,22 @@ class MediaPipePoseEstimator:
                 f"MediaPipe is not installed or broken ({exc})",
                 hint="install the 'pose' extra: pip install 'thrustcoach[pose]'",
             ) from None
+        finally:
+            if stub is not None and sys.modules.get("matplotlib.pyplot") is stub:
+                del sys.modules["matplotlib.pyplot"]
+                parent = sys.modules.get("matplotlib")
+                if parent is not None and getattr(parent, "pyplot", None) is stub:
+                    delattr(parent, "pyplot")
+        return mp_pose
+
+
+class MediaPipePoseEstimator:
+    """MediaPipe Pose (0.10.21 solution API): full model, tracking mode (video)."""
+
+    name = "mediapipe"
+
+    def __init__(self, *, model_complexity: int = 1, min_detection_confidence: float = 0.5) -> None:
+        mp_pose = import_mediapipe_pose()
         self._mp_pose = mp_pose
         self._kwargs: dict[str, Any] = {
             "model_complexity": model_complexity,

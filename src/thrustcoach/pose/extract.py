@@ -27,20 +27,28 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
 from thrustcoach.errors import UsageError, VideoError
-from thrustcoach.pose.estimators import N_LANDMARKS, EstimatorSpec, PoseEstimator
+from thrustcoach.pose.estimators import (
+    MAX_INPUT_SIDE_PX,
+    N_LANDMARKS,
+    EstimatorSpec,
+    PoseEstimator,
+    PoseResult,
+)
 from thrustcoach.pose.landmarks import MEDIAPIPE_LANDMARKS
+from thrustcoach.pose.pipeline import BackgroundSink, read_ahead
 from thrustcoach.pose.quality import check_pose_quality
 from thrustcoach.pose.sampling import FrameSampler, SampledFrame, SamplingPolicy
 from thrustcoach.pose.series import FloatArray, LandmarkSeries
-from thrustcoach.pose.video import RateCap, VideoInfo, iter_frames, probe_video
+from thrustcoach.pose.video import RateCap, VideoFrame, VideoInfo, iter_frames, probe_video
 from thrustcoach.pose.warm import WarmEstimators, warm_estimators
 
 __all__ = ["PoseRun", "default_workers", "extract_landmarks", "plan_chunks"]
@@ -54,6 +62,9 @@ Parallel = Literal["threads", "processes"]
 
 _MIN_CHUNK_S = 2.0  # shorter chunks cost more in tracker start-up than they win
 _PROGRESS_EVERY = 8  # frames between progress messages from a chunk
+# Frames waiting between a chunk's stages (decode -> model -> annotated video): enough to keep
+# each stage busy while the next works, few enough for memory (a 1080p frame is 6 MB).
+_QUEUE_FRAMES = 4
 DEFAULT_SAMPLING = SamplingPolicy()
 
 
@@ -153,10 +164,15 @@ class _Collector:
         self._pending = 0
         self._report = report
         self.video: Any = None
+        self._sink: BackgroundSink[SampledFrame] | None = None
         if task.segment is not None:
             from thrustcoach.pose.annotate import SkeletonVideo
 
-            self.video = SkeletonVideo(task.segment, info=task.info, threads=task.encoder_threads)
+            video = SkeletonVideo(task.segment, info=task.info, threads=task.encoder_threads)
+            self.video = video
+            self._sink = BackgroundSink(
+                lambda s: video.write(s.frame, s.landmarks), depth=_QUEUE_FRAMES, name="draw"
+            )
 
     def take(self, items: list[SampledFrame]) -> None:
         for s in items:
@@ -171,8 +187,8 @@ class _Collector:
                     self.frames.append(s.frame.index)
                     self.xyz.append(s.result.xyz)
                     self.vis.append(s.result.visibility)
-            if self.video is not None:
-                self.video.write(s.frame, s.landmarks)
+            if self._sink is not None:
+                self._sink.put(s)
             if s.eligible:
                 self.decoded += 1
                 self._pending += 1
@@ -184,24 +200,33 @@ class _Collector:
         if self._pending:
             self._report(self._pending)
             self._pending = 0
-        if self.video is not None:
-            self.video.close()
+        try:
+            if self._sink is not None:
+                self._sink.close()
+        finally:
+            if self.video is not None:
+                self.video.close()
 
 
 class _TimedEstimator:
-    """Measures the time an estimator spends on frames (the pure inference time)."""
+    """Measures the time an estimator spends on frames (the pure inference time), and puts
+    results of frames shrunk by ``shrink`` back into the video's pixels."""
 
-    def __init__(self, inner: PoseEstimator) -> None:
+    def __init__(self, inner: PoseEstimator, *, shrink: int = 1) -> None:
         self.inner = inner
         self.name = inner.name
         self.seconds = 0.0
+        self._shrink = shrink
 
-    def process(self, image_bgr: NDArray[np.uint8], *, time_s: float) -> Any:
+    def process(self, image_bgr: NDArray[np.uint8], *, time_s: float) -> PoseResult | None:
         started = time.perf_counter()
         try:
-            return self.inner.process(image_bgr, time_s=time_s)
+            result = self.inner.process(image_bgr, time_s=time_s)
         finally:
             self.seconds += time.perf_counter() - started
+        if result is None or self._shrink == 1:
+            return result
+        return PoseResult(xyz=result.xyz * self._shrink, visibility=result.visibility)
 
     def reset(self) -> None:
         self.inner.reset()
@@ -228,7 +253,10 @@ def _run_chunk(
     else:
         inner = warm.borrow(task.spec) if warm is not None else task.spec.create()
     own = estimator is None
-    timed = _TimedEstimator(inner)
+    # Frames beyond 1920 px (4K) are halved as they are decoded: the model gains nothing from
+    # more pixels, and the look-ahead buffers hold a quarter of the memory.
+    shrink = math.ceil(max(task.info.width, task.info.height) / MAX_INPUT_SIDE_PX)
+    timed = _TimedEstimator(inner, shrink=shrink)
     warnings: list[str] = []
     sampler = FrameSampler(timed, task.sampling)
     collect = _Collector(task, report)
@@ -241,7 +269,9 @@ def _run_chunk(
             warnings=warnings,
             every_frame=task.segment is not None,
         )
-        for fr in frames:
+        if shrink > 1:
+            frames = (_shrunk(fr, shrink) for fr in frames)
+        for fr in read_ahead(frames, depth=_QUEUE_FRAMES, name="decode"):
             collect.take(sampler.push(fr, eligible=fr.in_rate))
         collect.take(sampler.finish())
     finally:
@@ -263,6 +293,14 @@ def _run_chunk(
         brightness_max=collect.brightness if n == 0 or collect.brightness else 255.0,
         warnings=warnings,
     )
+
+
+def _shrunk(frame: VideoFrame, factor: int) -> VideoFrame:
+    # A whole-number factor takes OpenCV's fast averaging path for INTER_AREA.
+    image = cv2.resize(
+        frame.image, None, fx=1 / factor, fy=1 / factor, interpolation=cv2.INTER_AREA
+    )
+    return replace(frame, image=np.asarray(image, dtype=np.uint8))
 
 
 # --- running chunks in parallel ----------------------------------------------------------------
