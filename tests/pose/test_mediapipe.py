@@ -39,3 +39,22 @@ def test_mediapipe_on_a_real_clip(clips_dir: Path) -> None:
     s = run.series
     assert s.names[0] == "nose" and len(s.names) == 33
     assert (s.visibility[:, s.index("left_hip")] > 0.5).mean() > 0.8
+
+
+def test_mediapipe_graph_runs_on_the_frames_real_clock() -> None:
+    """Sampled frames 0.1 s apart are stamped 0.1 s apart (the tracker's smoothing depends on
+    it); a frame fed out of time order gets the next microsecond instead of going back."""
+    est = MediaPipePoseEstimator()
+    image = np.full((120, 160, 3), 128, np.uint8)
+    try:
+        est.process(image, time_s=1.5)
+        assert est._pose._simulated_timestamp == 1_500_000
+        est.process(image, time_s=1.6)
+        assert est._pose._simulated_timestamp == 1_600_000
+        est.process(image, time_s=1.55)  # back-filled
+        assert est._pose._simulated_timestamp == 1_600_001
+        est.reset()
+        est.process(image, time_s=0.2)
+        assert est._pose._simulated_timestamp == 200_000
+    finally:
+        est.close()

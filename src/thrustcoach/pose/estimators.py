@@ -96,6 +96,7 @@ def _native_stderr_silenced() -> Iterator[None]:
 # 12 ms (INTER_AREA at 2/3). Only larger frames (4K) are halved first.
 MAX_INPUT_SIDE_PX = 1920
 _WARMUP_CALLS = 3  # MediaPipe's start-up messages arrive with the first frames
+_API_STEP_US = 33333  # solution_base.SolutionBase.process() adds this to its clock per call
 
 
 _import_lock = threading.Lock()
@@ -150,6 +151,7 @@ class MediaPipePoseEstimator:
             "min_tracking_confidence": 0.5,
         }
         self._calls = 0
+        self._last_us = -1
         with _native_stderr_silenced():
             self._pose = mp_pose.Pose(**self._kwargs)
 
@@ -166,6 +168,7 @@ class MediaPipePoseEstimator:
             )
         rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
         rgb.flags.writeable = False
+        self._stamp(time_s)
         if self._calls < _WARMUP_CALLS:
             with _native_stderr_silenced():
                 result = self._pose.process(rgb)
@@ -183,9 +186,24 @@ class MediaPipePoseEstimator:
         xyz = arr[:, :3] * np.array([w, h, w], dtype=np.float64)
         return PoseResult(xyz=xyz, visibility=np.clip(arr[:, 3], 0.0, 1.0))
 
+    def _stamp(self, time_s: float) -> None:
+        """Give the graph the frame's real time instead of the solution API's 30 fps clock.
+
+        The API stamps each call 33.3 ms after the last; the tracker smooths the landmarks it
+        crops the next frame around over that clock, so frames sampled 0.1 s apart, or a
+        24 fps video, would be smoothed as if they were 33 ms apart. Stamps must increase:
+        a frame fed out of time order (a back-filled one) gets the next microsecond.
+        """
+        if not hasattr(self._pose, "_simulated_timestamp"):  # pragma: no cover - API change
+            return
+        us = max(round(time_s * 1e6), self._last_us + 1)
+        self._pose._simulated_timestamp = us - _API_STEP_US  # process() adds the step back
+        self._last_us = us
+
     def reset(self) -> None:
         self._pose.close()
         self._calls = 0
+        self._last_us = -1
         with _native_stderr_silenced():
             self._pose = self._mp_pose.Pose(**self._kwargs)
 
