@@ -46,7 +46,8 @@ def body_series(angle_deg: Callable[[np.ndarray], np.ndarray], seconds: float) -
 
 
 def sample(series: LandmarkSeries, policy: SamplingPolicy | None = None) -> list[SampledFrame]:
-    sampler = FrameSampler(FakePoseEstimator.from_series(series), policy or SamplingPolicy())
+    policy = policy or SamplingPolicy(base_fps=10.0, edges=True)
+    sampler = FrameSampler(FakePoseEstimator.from_series(series), policy)
     frames = (VideoFrame(i, float(t), _IMAGE) for i, t in enumerate(series.time_s))
     return list(sampler.run(frames))
 
@@ -84,6 +85,13 @@ def test_a_still_body_is_seen_at_the_base_rate_only() -> None:
     assert len(out) == 180 and [s.frame.index for s in out] == list(range(180))
     assert len(inferred_times(out)) == 60  # 10 a second
     assert all(s.landmarks is not None for s in out)  # skipped frames still get a skeleton
+
+
+def test_the_default_is_a_steady_15_frames_a_second() -> None:
+    moving = body_series(lambda t: 145.0 + 35.0 * np.cos(np.pi * t / 1.5), 6.0)
+    out = sample(moving, SamplingPolicy())
+    times = inferred_times(out)
+    assert len(times) == 90 and np.allclose(np.diff(times), 1 / 15, atol=0.02)
 
 
 def test_frames_are_added_where_the_hip_starts_stops_and_turns() -> None:

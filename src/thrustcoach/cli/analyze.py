@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from thrustcoach.cli.pose import sample_fps_flag
+from thrustcoach.cli.pose import sample_edges_flag, sample_fps_flag
 from thrustcoach.cli.video_input import VideoSettings, finish, load_series, prefetch
 from thrustcoach.errors import InputFileError, UsageError
 from thrustcoach.pose.io import FileKind, detect_kind
@@ -216,6 +216,7 @@ def register(app: typer.Typer) -> None:
             help="Video input: decode at most this many frames per second (0: every frame).",
         ),
         sample_fps: float = sample_fps_flag(),
+        sample_edges: bool = sample_edges_flag(),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="Video input: no progress bars."),
     ) -> None:
         """Count reps per leg, time each phase, measure form and name faults with cues."""
@@ -235,6 +236,7 @@ def register(app: typer.Typer) -> None:
             workers=workers,
             max_fps=max_fps,
             sample_fps=sample_fps,
+            sample_edges=sample_edges,
             quiet=quiet,
             annotate=annotate,
         )

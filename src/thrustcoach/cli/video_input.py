@@ -34,11 +34,13 @@ err_console = Console(stderr=True, highlight=False)
 
 @dataclass(frozen=True)
 class VideoSettings:
-    """The video flags of ``analyze``: --workers, --max-fps, --sample-fps, --quiet, --annotate."""
+    """The video flags of ``analyze``: --workers, --max-fps, --sample-fps/-edges, --quiet,
+    --annotate."""
 
     workers: int | None = None
     max_fps: float = 30.0
-    sample_fps: float = 10.0
+    sample_fps: float = 15.0
+    sample_edges: bool = False
     quiet: bool = False
     annotate: Path | None = None
 
@@ -91,6 +93,7 @@ def load_series(path: Path, settings: VideoSettings) -> Loaded:
         workers=settings.workers,
         max_fps=settings.max_fps,
         sample_fps=settings.sample_fps,
+        sample_edges=settings.sample_edges,
         quiet=settings.quiet,
         annotate=settings.annotate,
     )

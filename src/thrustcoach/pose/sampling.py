@@ -1,12 +1,12 @@
 """Fewer frames, same answer: which decoded frames the pose model sees.
 
 MediaPipe costs about 22 ms a frame a core, and a hip thrust rep lasts 3-7 s: the hip angle
-the analysis reads moves far slower than 30 frames/s can show. A steady ``base_fps`` (10 by
-default) carries the movement. What a sparse sample blurs are the phase edges: the analysis
-times each phase from where the hip's angular speed passes 10 % of the phase's peak, i.e. the
-moments the hip starts moving, stops, or turns around. So the sampler watches the hip angle
-at the base rate and goes back for every frame in between wherever that happens: where the
-hip switches between moving and still, and where it turns around without a rest (a bounce).
+the analysis reads (through a 2-4 Hz low-pass filter) moves far slower than 30 frames/s can
+show. A steady ``base_fps`` (15 by default) carries the movement. What a sparse sample blurs
+are the phase edges: the analysis times each phase from where the hip's angular speed passes
+10 % of the phase's peak, i.e. the moments the hip starts moving, stops, or turns around.
+With ``edges``, the sampler watches the hip angle at the base rate and goes back for every
+frame in between wherever that happens.
 
 The frames in between are held in a short buffer (``lookahead`` base intervals plus one), so
 nothing is decoded twice; a back-filled interval is decided once the base frame
@@ -46,13 +46,22 @@ _MIN_VIS = 0.3  # below this a landmark is noise, not a position (the analysis u
 class SamplingPolicy:
     """How many frames the pose model sees.
 
-    The hip angle's speed between two base frames sorts each interval: *still*, *moving*, or
-    in between (a *shoulder*: speeding up out of a rest or slowing into one). Every frame is
-    filled in over shoulders, next to a jump from still to moving (a fast start), and where
-    the hip turns round; the 10 %-of-peak-speed phase edges lie there.
+    A steady ``base_fps``; with ``edges``, also every frame where the hip angle's speed
+    between two base frames says the hip starts or stops moving or turns round. Each
+    interval is *still*, *moving*, or in between (a *shoulder*: speeding up out of a rest or
+    slowing into one); every frame is filled in over shoulders, next to a jump from still to
+    moving (a fast start), where the hip turns round, and over a brief stop between two
+    movements.
+
+    Measured (benchmarks/frame_sampling.py): replaying recorded landmarks, edge frames keep
+    the tempo closest to the every-frame answer; with MediaPipe tracking real video, a
+    steady rate keeps its landmarks closer to the every-frame run than base frames plus
+    back-filled edges (which reach the tracker out of time order), for fewer frames. Hence
+    the default: a steady 15 frames/s, edges off.
 
     Attributes:
         base_fps: the steady rate; ``None`` runs the model on every decoded frame.
+        edges: add the frames around the phase edges.
         still_deg_s: below this the hip counts as still. Pose jitter (~0.5 deg on the
             midline angle) reads as ~7 deg/s between frames 0.1 s apart.
         moving_deg_s: above this the hip counts as clearly moving. Lifts peak at 80-200
@@ -61,7 +70,8 @@ class SamplingPolicy:
             stop shorter than about this many intervals between two movements is filled.
     """
 
-    base_fps: float | None = 10.0
+    base_fps: float | None = 15.0
+    edges: bool = False
     still_deg_s: float = 12.0
     moving_deg_s: float = 30.0
     lookahead: int = 2
@@ -80,13 +90,13 @@ class SamplingPolicy:
 
     @classmethod
     def steady(cls, base_fps: float) -> SamplingPolicy:
-        """A fixed rate, no frames added (for comparisons)."""
-        return cls(base_fps=base_fps, still_deg_s=math.inf, moving_deg_s=math.inf)
+        """A fixed rate, no frames added."""
+        return cls(base_fps=base_fps, edges=False)
 
     def label(self) -> str:
         if self.base_fps is None:
             return "every frame"
-        if not math.isfinite(self.still_deg_s):
+        if not self.edges:
             return f"steady {self.base_fps:g} fps"
         return (
             f"{self.base_fps:g} fps + edges (still < {self.still_deg_s:g}, moving > "
@@ -186,7 +196,8 @@ class FrameSampler:
         angle = hip_angle_signed_deg(item.result, near_deg=near)
         self._bases.append(_Base(self._count - 1, frame.time_s, angle))
         out: list[SampledFrame] = []
-        while self._decided + self.policy.lookahead + 1 < len(self._bases):
+        ahead = self.policy.lookahead if self.policy.edges else 0
+        while self._decided + ahead + 1 < len(self._bases):
             out += self._decide(self._decided)
         return out
 
@@ -227,6 +238,8 @@ class FrameSampler:
         return 1 if abs(v) > self.policy.moving_deg_s else 0
 
     def _wants_fill(self, j: int) -> bool:
+        if not self.policy.edges:
+            return False
         a, b = self._bases[j], self._bases[j + 1]
         if (a.angle_deg is None) != (b.angle_deg is None):
             return True  # the body appears or disappears in between: find where
