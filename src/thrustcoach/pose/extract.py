@@ -247,6 +247,7 @@ def _run_chunk(
     ``estimator``: use this one (reset, left open); otherwise borrow one from ``warm`` (and
     give it back) or build one from the spec (closed at the end).
     """
+    collect = _Collector(task, report)  # first: an unwritable --annotate fails before the model
     if estimator is not None:
         estimator.reset()
         inner = estimator
@@ -259,7 +260,6 @@ def _run_chunk(
     timed = _TimedEstimator(inner, shrink=shrink)
     warnings: list[str] = []
     sampler = FrameSampler(timed, task.sampling)
-    collect = _Collector(task, report)
     try:
         frames = iter_frames(
             task.info,

@@ -9,6 +9,7 @@ Frame times may be given per frame, which keeps a variable-frame-rate source's t
 from __future__ import annotations
 
 import logging
+import os
 from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
@@ -51,6 +52,19 @@ class H264Writer:
         self.width = width - width % 2
         self.height = height - height % 2
         self.fps = fps
+        # FFmpeg opens the file only with the first frame: check the folder now, so a bad path
+        # fails before a whole pose run instead of after it.
+        folder = self.path.parent
+        if not folder.is_dir():
+            raise InputFileError(
+                f"cannot write {self.path}: the folder {folder} does not exist",
+                hint="create the folder or choose another path",
+            )
+        if not os.access(folder, os.W_OK):
+            raise InputFileError(
+                f"cannot write {self.path}: the folder {folder} is not writable",
+                hint="choose a folder you can write to",
+            )
         try:
             self._container = av.open(
                 str(self.path), mode="w", format="mp4", options={"movflags": "+faststart"}
