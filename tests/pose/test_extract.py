@@ -107,8 +107,8 @@ def test_no_person_and_black_video(tmp_path: Path) -> None:
     with pytest.raises(NoPersonError, match="no person found in any of 40 frames") as err:
         extract_landmarks(grey, spec=nobody, workers=1, sampling=None)
     assert err.value.exit_code == 5
-    # Sampled, the model looks at 15 frames a second (20 of the 40).
-    with pytest.raises(NoPersonError, match="no person found in any of 20 frames"):
+    # Sampled, the model looks at 18 frames a second (24 of the 40).
+    with pytest.raises(NoPersonError, match="no person found in any of 24 frames"):
         extract_landmarks(grey, spec=nobody, workers=1)
     black = tmp_path / "black.mp4"
     from thrustcoach.pose.video_writer import H264Writer

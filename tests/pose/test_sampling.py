@@ -87,11 +87,12 @@ def test_a_still_body_is_seen_at_the_base_rate_only() -> None:
     assert all(s.landmarks is not None for s in out)  # skipped frames still get a skeleton
 
 
-def test_the_default_is_a_steady_15_frames_a_second() -> None:
+def test_the_default_is_a_steady_rate() -> None:
     moving = body_series(lambda t: 145.0 + 35.0 * np.cos(np.pi * t / 1.5), 6.0)
     out = sample(moving, SamplingPolicy())
     times = inferred_times(out)
-    assert len(times) == 90 and np.allclose(np.diff(times), 1 / 15, atol=0.02)
+    assert len(times) == 108  # 18 a second, whatever the hip does
+    assert np.diff(times).max() <= 2.01 / 30
 
 
 def test_frames_are_added_where_the_hip_starts_stops_and_turns() -> None:
