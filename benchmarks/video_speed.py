@@ -20,9 +20,10 @@ tracking. Rows per clip:
 Columns: wall s, x plain (plain loop wall / this wall), x real time, cpu s (CPU seconds of
 all the command's processes and threads: other jobs on the machine stretch wall times much
 more than CPU times; on an idle 2-core machine the chunked rows take about cpu / 2 wall),
-frames through the model, overhead (wall minus the model's own time per worker, from the pose stage's figures),
-peak MB (PSS of the process tree, from a second run, so the probe does not slow the timed
-one), reps found, and per-phase tempo change against the every-frame answer (mean |diff|).
+frames through the model, overhead (wall minus the model's own time per worker, from the
+pose stage's figures), peak MB (PSS of the process tree, from a second run, so the probe
+does not slow the timed one), reps found, and per-phase tempo change against the
+every-frame answer (mean |diff|).
 Targets (2-core machine): analyze >= 3x plain on the 60 s clip, >= 2x on the 10 s clip,
 >= 4x real time, < 1024 MB, overhead of a 10 s clip < 1.5 s.
 
