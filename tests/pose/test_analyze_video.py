@@ -61,3 +61,13 @@ def test_analyze_broken_video_is_one_line(tmp_path: Path, capsys: Any) -> None:
     assert main(["analyze", str(bad)]) == 3
     err = capsys.readouterr().err
     assert "not a video we can open" in err and "Traceback" not in err
+
+
+def test_annotate_into_a_missing_folder_fails_before_the_pose_run(
+    set_video: SetVideo, tmp_path: Path, capsys: Any
+) -> None:
+    out = tmp_path / "no" / "such" / "a.mp4"
+    code = main(["analyze", str(set_video.path), "--annotate", str(out), "-q"])
+    assert code == 3
+    err = capsys.readouterr().err
+    assert "folder" in err and "does not exist" in err and "Traceback" not in err

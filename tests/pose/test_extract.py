@@ -9,8 +9,8 @@ import pytest
 
 from tests.pose.videokit import SetVideo, write_plain_video
 from thrustcoach.errors import NoPersonError, VideoError
-from thrustcoach.pose.estimators import EstimatorSpec, FakePoseEstimator
-from thrustcoach.pose.extract import extract_landmarks
+from thrustcoach.pose.estimators import EstimatorSpec, FakePoseEstimator, PoseResult
+from thrustcoach.pose.extract import Parallel, extract_landmarks
 from thrustcoach.pose.io import read_landmarks, write_landmarks_csv
 from thrustcoach.pose.series import LandmarkSeries
 
@@ -32,10 +32,12 @@ def test_one_worker_records_what_the_estimator_saw(set_video: SetVideo) -> None:
         set_video.path,
         spec=EstimatorSpec.fake(set_video.series),
         workers=1,
+        sampling=None,
         on_progress=lambda done, total: progress.append((done, total)),
     )
     s = run.series
     assert run.frames_analysed == set_video.series.n_frames == run.frames_with_person
+    assert run.frames_inferred == run.frames_analysed and "nominal_fps" not in s.meta
     np.testing.assert_allclose(s.time_s, set_video.series.time_s, atol=1e-6)
     np.testing.assert_allclose(s.xyz, set_video.series.xyz, equal_nan=True)
     assert s.meta["width"] == "320" and s.meta["source"] == "set.mp4"
@@ -43,15 +45,42 @@ def test_one_worker_records_what_the_estimator_saw(set_video: SetVideo) -> None:
     assert run.warnings == ()
 
 
-def test_two_workers_merge_to_the_same_series(set_video: SetVideo) -> None:
+@pytest.mark.parametrize("parallel", ["threads", "processes"])
+def test_two_workers_merge_to_the_same_series(set_video: SetVideo, parallel: Parallel) -> None:
     spec = EstimatorSpec.fake(set_video.series)
-    one = extract_landmarks(set_video.path, spec=spec, workers=1).series
-    two_run = extract_landmarks(set_video.path, spec=spec, workers=2)
+    one = extract_landmarks(set_video.path, spec=spec, workers=1, sampling=None).series
+    two_run = extract_landmarks(
+        set_video.path, spec=spec, workers=2, sampling=None, parallel=parallel
+    )
     assert two_run.workers == 2
     two = two_run.series
     np.testing.assert_array_equal(two.frame, one.frame)
     np.testing.assert_allclose(two.time_s, one.time_s)
     np.testing.assert_allclose(two.xyz, one.xyz, equal_nan=True)
+
+
+def test_sampled_frames_give_the_same_answer(set_video: SetVideo) -> None:
+    from thrustcoach.analysis import analyze
+
+    spec = EstimatorSpec.fake(set_video.series)
+    full = extract_landmarks(set_video.path, spec=spec, workers=1, sampling=None)
+    runs = [extract_landmarks(set_video.path, spec=spec, workers=w) for w in (1, 2)]
+    for run in runs:
+        assert run.frames_analysed == full.frames_analysed
+        assert run.frames_inferred == run.series.n_frames < 0.8 * full.frames_inferred
+        assert run.series.fps == pytest.approx(30.0, abs=0.01)  # the rate frames came from
+        # Every frame the model saw is a recorded one, with its recorded landmarks.
+        idx = np.searchsorted(full.series.time_s, run.series.time_s)
+        np.testing.assert_allclose(run.series.xyz, full.series.xyz[idx], equal_nan=True)
+    # The chunk border may add a few frames; the steady 10 frames/s are the same.
+    base = [set(np.floor(r.series.time_s * 10 + 1e-6).astype(int)) for r in runs]
+    assert base[0] == base[1]
+    answers = [analyze(r.series) for r in (full, *runs)]
+    counts = {a.summary.rep_count["right"] for a in answers}
+    assert counts == {set_video.reps}
+    for a in answers[1:]:
+        for rep, ref in zip(a.reps, answers[0].reps, strict=True):
+            assert abs(rep.top_s - ref.top_s) < 0.1
 
 
 def test_written_csv_feeds_the_analysis(set_video: SetVideo, tmp_path: Path) -> None:
@@ -76,8 +105,11 @@ def test_no_person_and_black_video(tmp_path: Path) -> None:
     )
     grey = write_plain_video(tmp_path / "grey.mp4", times, level=120)
     with pytest.raises(NoPersonError, match="no person found in any of 40 frames") as err:
-        extract_landmarks(grey, spec=nobody, workers=1)
+        extract_landmarks(grey, spec=nobody, workers=1, sampling=None)
     assert err.value.exit_code == 5
+    # Sampled, the model looks at 18 frames a second (24 of the 40).
+    with pytest.raises(NoPersonError, match="no person found in any of 24 frames"):
+        extract_landmarks(grey, spec=nobody, workers=1)
     black = tmp_path / "black.mp4"
     from thrustcoach.pose.video_writer import H264Writer
 
@@ -121,3 +153,34 @@ def test_fake_estimator_replays_by_time() -> None:
     assert first is not None and first.xyz[23, 0] == 1.0 and first.visibility[0] == 0.5
     assert fake.process(image, time_s=0.25) is None  # nothing recorded near that time
     assert fake.calls == 2
+
+
+class _Centre:
+    """Sees a body at the centre of whatever image it gets (records the sizes)."""
+
+    name = "centre"
+
+    def __init__(self) -> None:
+        self.sizes: set[tuple[int, int]] = set()
+
+    def process(self, image_bgr: np.ndarray, *, time_s: float) -> PoseResult | None:
+        h, w = image_bgr.shape[:2]
+        self.sizes.add((w, h))
+        xyz = np.tile([w / 2, h / 2, 0.0], (33, 1))
+        return PoseResult(xyz=xyz, visibility=np.ones(33))
+
+    def reset(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+def test_frames_beyond_1920_px_are_halved_and_landmarks_stay_in_video_pixels(
+    tmp_path: Path,
+) -> None:
+    wide = write_plain_video(tmp_path / "wide.mp4", np.arange(12) / 30, width=2400, height=128)
+    centre = _Centre()
+    run = extract_landmarks(wide, estimator=centre, sampling=None)
+    assert centre.sizes == {(1200, 64)}
+    np.testing.assert_allclose(run.series.xyz[:, 0, :2], np.tile([1200.0, 64.0], (12, 1)))

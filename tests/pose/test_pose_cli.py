@@ -23,12 +23,17 @@ def test_pose_command_writes_landmark_csv(
 
     monkeypatch.setattr(pose_cli, "extract_landmarks", fake_extract)
     out = tmp_path / "l.csv"
-    code = main(["pose", str(set_video.path), "-o", str(out), "--workers", "2", "--max-fps", "30"])
-    assert code == 0
+    args = ["pose", str(set_video.path), "-o", str(out), "--workers", "2", "--max-fps", "30"]
+    assert main([*args, "--sample-fps", "0"]) == 0
     series = read_landmarks(out)
     assert series.n_frames == set_video.series.n_frames
     assert series.meta["source"] == "set.mp4"
-    assert "person found in" in capsys.readouterr().out
+    assert "found the person in" in capsys.readouterr().out
+    assert main(args) == 0  # default: 10 frames/s plus the phase edges
+    sampled = read_landmarks(out)
+    assert sampled.n_frames < 0.8 * series.n_frames
+    assert sampled.fps == pytest.approx(30.0, abs=0.01)  # the source rate travels in the CSV
+    assert "the pose model ran on" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -38,6 +43,9 @@ def test_pose_command_writes_landmark_csv(
         (["pose", "{notes}", "-o", "x.csv"], 3, "not a video we can open"),
         (["pose", "{notes}", "-o", "x.csv", "--workers", "0"], 2, "--workers must be 1-256"),
         (["pose", "{notes}", "-o", "x.csv", "--max-fps", "-1"], 2, "--max-fps"),
+        (["pose", "{notes}", "-o", "x.csv", "--max-fps", "nan"], 2, "--max-fps"),
+        (["pose", "{notes}", "-o", "x.csv", "--sample-fps", "-2"], 2, "--sample-fps"),
+        (["pose", "{notes}", "-o", "x.csv", "--sample-fps", "inf"], 2, "--sample-fps"),
     ],
 )
 def test_pose_command_errors(

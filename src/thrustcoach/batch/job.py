@@ -90,12 +90,17 @@ def _plot(result: Any, path: Path) -> bool:
 
 def _analyse(video: Path, out_dir: Path, name: str, options: BatchOptions) -> ItemResult:
     from thrustcoach.analysis import AnalysisOptions, analyze
-    from thrustcoach.pose.annotate import annotate_video
+    from thrustcoach.pose.annotate import captions_path, write_captions
     from thrustcoach.pose.extract import extract_landmarks
     from thrustcoach.pose.io import write_landmarks_csv
 
-    run = extract_landmarks(
-        video, spec=options.estimator, workers=options.pose_workers, max_fps=options.max_fps
+    annotated = out_dir / f"{name}.annotated.mp4"
+    run = extract_landmarks(  # draws the annotated video while the pose runs
+        video,
+        spec=options.estimator,
+        workers=options.pose_workers,
+        max_fps=options.max_fps,
+        annotate=annotated if options.annotate else None,
     )
     outputs = {"landmarks": str(write_landmarks_csv(run.series, out_dir / f"{name}.landmarks.csv"))}
     result = analyze(
@@ -117,10 +122,8 @@ def _analyse(video: Path, out_dir: Path, name: str, options: BatchOptions) -> It
     if options.annotate:
         curves = getattr(result, "curves", None)
         hip = (curves.time_s, curves.hip_angle_deg) if curves is not None else None
-        out = annotate_video(
-            video, run.series, doc, out_dir / f"{name}.annotated.mp4", hip_curve=hip
-        )
-        outputs["annotated"] = str(out)
+        write_captions(doc, captions_path(annotated), duration_s=run.info.duration_s, hip_curve=hip)
+        outputs["annotated"] = str(annotated)
     counts = doc["summary"]["rep_count"]
     return ItemResult(
         video=str(video),

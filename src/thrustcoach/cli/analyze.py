@@ -8,21 +8,33 @@ The command body is short on purpose: :func:`load_input` turns FILE into a landm
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from thrustcoach.analysis import AnalysisOptions, AnalysisResult, FaultFinding, analyze
-from thrustcoach.analysis.plot import plot_analysis
 from thrustcoach.cli.outputs import PLOT_SUFFIXES, check_output_file
-from thrustcoach.cli.pose import check_workers, max_fps_option
+from thrustcoach.cli.pose import (
+    check_workers,
+    max_fps_option,
+    sample_edges_flag,
+    sample_fps_flag,
+    sampling_option,
+)
 from thrustcoach.cli.safe import plain
-from thrustcoach.cli.video_input import VideoSettings, finish, load_series
+from thrustcoach.cli.video_input import VideoSettings, finish, load_series, prefetch
 from thrustcoach.errors import InputFileError, UsageError
+from thrustcoach.pose.io import FileKind, detect_kind
 from thrustcoach.pose.series import LandmarkSeries
 from thrustcoach.vocab import Exercise
+
+# The analysis stack is imported where it is used: for a video it loads on a background
+# thread while the pose model runs (see run()), so start-up does not wait for it.
+if TYPE_CHECKING:
+    from thrustcoach.analysis import AnalysisOptions, AnalysisResult, FaultFinding
 
 __all__ = ["check_tempo", "load_input", "register", "render_report", "run"]
 
@@ -148,7 +160,7 @@ def check_tempo(*, pause: float | None, lowering: float | None) -> None:
 
 def run(
     path: Path,
-    options: AnalysisOptions,
+    options: AnalysisOptions | Callable[[], AnalysisOptions],
     *,
     json_out: Path | None,
     plot: Path | None,
@@ -157,7 +169,13 @@ def run(
     if not path.exists():
         raise InputFileError(f"{path} does not exist", hint="check the path")
     video = video or VideoSettings()
+    if detect_kind(path) is FileKind.VIDEO:
+        prefetch(["thrustcoach.analysis", *(["thrustcoach.analysis.plot"] if plot else [])])
     loaded = load_series(path, video)  # a video goes through pose estimation first
+    from thrustcoach.analysis import analyze
+
+    if callable(options):  # built only now: the analysis stack loaded during the pose run
+        options = options()
     result = analyze(
         loaded.series,
         options=options.model_copy(update={"source_path": str(path), "source_kind": loaded.kind}),
@@ -173,6 +191,8 @@ def run(
                 f"cannot write {json_out}: {exc.strerror}", hint="choose a writable folder"
             ) from exc
     if plot is not None:
+        from thrustcoach.analysis.plot import plot_analysis
+
         plot_analysis(result, plot)
     return result
 
@@ -197,14 +217,21 @@ def register(app: typer.Typer) -> None:
             None, "--lowering", help="Prescribed lowering in seconds (default 2)."
         ),
         annotate: Path | None = typer.Option(
-            None, "--annotate", help="Video input: write an annotated H.264 MP4 here."
+            None,
+            "--annotate",
+            help="Video input: write the annotated video here (H.264 MP4 with the skeleton, "
+            "drawn while the pose runs) and its captions next to it (.vtt: reps, phase, cues).",
         ),
         workers: int | None = typer.Option(
-            None, "--workers", "-w", help="Video input: pose worker processes (default: cores)."
+            None, "--workers", "-w", help="Video input: parallel pose chunks (default: cores)."
         ),
         max_fps: float = typer.Option(
-            30.0, "--max-fps", help="Video input: frames per second analysed (0: every frame)."
+            30.0,
+            "--max-fps",
+            help="Video input: decode at most this many frames per second (0: every frame).",
         ),
+        sample_fps: float = sample_fps_flag(),
+        sample_edges: bool = sample_edges_flag(),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="Video input: no progress bars."),
     ) -> None:
         """Count reps per leg, time each phase, measure form and name faults with cues."""
@@ -213,13 +240,36 @@ def register(app: typer.Typer) -> None:
         check_output_file(plot, flag="--plot", suffixes=PLOT_SUFFIXES, inputs=(file,))
         check_output_file(annotate, flag="--annotate", suffixes=(".mp4",), inputs=(file,))
         max_fps_option(max_fps)
+        sampling_option(sample_fps)
         check_workers(workers)
         check_tempo(pause=pause, lowering=lowering)
-        options = AnalysisOptions(
-            exercise=parse_exercise(exercise), pause_s=pause, lowering_s=lowering
+        chosen = parse_exercise(exercise)
+
+        def options() -> AnalysisOptions:
+            from thrustcoach.analysis import AnalysisOptions
+
+            return AnalysisOptions(exercise=chosen, pause_s=pause, lowering_s=lowering)
+
+        video = VideoSettings(
+            workers=workers,
+            max_fps=max_fps,
+            sample_fps=sample_fps,
+            sample_edges=sample_edges,
+            quiet=quiet,
+            annotate=annotate,
         )
-        video = VideoSettings(workers=workers, max_fps=max_fps, quiet=quiet, annotate=annotate)
         render_report(run(file, options, json_out=json_out, plot=plot, video=video))
-        for label, p in (("json", json_out), ("plot", plot), ("annotated video", annotate)):
+        captions = None
+        if annotate is not None:
+            from thrustcoach.pose.annotate import captions_path
+
+            captions = captions_path(annotate)
+        written = (
+            ("json", json_out),
+            ("plot", plot),
+            ("annotated video", annotate),
+            ("its captions", captions),
+        )
+        for label, p in written:
             if p is not None:
                 console.print(f"{label} written to {plain(p)}")

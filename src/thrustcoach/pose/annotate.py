@@ -1,34 +1,52 @@
-"""The annotated video: skeleton, hip angle, per-leg rep counter, phase and each fault's cue.
+"""The annotated video: the skeleton drawn while the pose runs, the set's story as captions.
 
-Input is the video, the landmark series the pose stage produced, and the analysis result as
-its JSON dict (``AnalysisResult.to_json_dict()``, the documented schema), so this module needs
-nothing from the analysis package but its output. The video is re-decoded frame by frame
-(bounded memory), drawn on with OpenCV and encoded to browser-playable H.264 with
-:class:`~thrustcoach.pose.video_writer.H264Writer`; the long side is capped at 1280 px.
+The pose stage already decodes every frame, so it draws the body on each one as it goes
+(:class:`SkeletonVideo`; frames the model skipped get the landmarks interpolated between
+their neighbours) and encodes browser-playable H.264 with
+:class:`~thrustcoach.pose.video_writer.H264Writer`; no second pass over the video, so the
+report never waits for one. What only the analysis knows (reps per leg, the phase, the hip
+angle it measured, each fault's cue at its rep) becomes a WebVTT caption track written in
+milliseconds afterwards (:func:`write_captions`): the web report plays it as captions, and
+video players load ``NAME.vtt`` next to ``NAME.mp4`` by themselves. The long side is capped
+at 960 px. Parallel chunks write one segment each; :func:`join_segments` copies them into
+one file without re-encoding.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import av
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from thrustcoach.pose.estimators import PoseResult
 from thrustcoach.pose.landmarks import MEDIAPIPE_LANDMARKS
-from thrustcoach.pose.series import FloatArray, LandmarkSeries
-from thrustcoach.pose.video import iter_frames, probe_video
+from thrustcoach.pose.series import FloatArray
+from thrustcoach.pose.video import VideoFrame, VideoInfo
 from thrustcoach.pose.video_writer import H264Writer
 
-__all__ = ["BONES", "annotate_video", "draw_skeleton", "hip_angle_deg"]
+__all__ = [
+    "BONES",
+    "SkeletonVideo",
+    "captions_path",
+    "draw_skeleton",
+    "hip_angle_deg",
+    "join_segments",
+    "write_captions",
+]
 
 logger = logging.getLogger(__name__)
 
-MAX_SIDE_PX = 1280
+# Long side of the annotated video: the report shows it at most ~800 px wide, and encoding
+# cost grows with the pixels (a 1280 px video cost twice the CPU of a 960 px one).
+MAX_SIDE_PX = 960
 _MIN_VIS = 0.5
 _CUE_HOLD_S = 3.0  # a rep's cues stay on screen this long after the rep ends
 
@@ -166,125 +184,164 @@ def _overlay_at(reps: Sequence[_Rep], t: float) -> _Overlay:
     return _Overlay(counts=counts, phase=phase, side=side, cues=cues, cue_rep=cue_rep)
 
 
-def _text(image: Image, lines: Sequence[str], *, origin: tuple[int, int], scale: float) -> None:
-    if not lines:
-        return
-    font = cv2.FONT_HERSHEY_SIMPLEX
-    thick = max(1, round(scale * 2))
-    sizes = [cv2.getTextSize(line, font, scale, thick)[0] for line in lines]
-    line_h = int(max(h for _, h in sizes) * 1.7)
-    x, y = origin
-    w = max(sw for sw, _ in sizes) + 16
-    h = line_h * len(lines) + 10
-    y0 = max(0, min(y, image.shape[0] - h))
-    roi = image[y0 : y0 + h, x : x + w]
-    roi[:] = (roi * 0.35).astype(np.uint8)  # darken behind the text so it reads on any video
-    for i, line in enumerate(lines):
-        baseline = y0 + 6 + line_h * (i + 1) - line_h // 4
-        cv2.putText(
-            image, line, (x + 8, baseline), font, scale, (255, 255, 255), thick, cv2.LINE_AA
+class SkeletonVideo:
+    """Writes every decoded frame with the body drawn on it (long side <= 960 px).
+
+    >>> with SkeletonVideo(out, info=info) as video:
+    ...     video.write(frame, landmarks)   # landmarks: a PoseResult or None
+    """
+
+    def __init__(self, path: str | Path, *, info: VideoInfo, threads: int = 0) -> None:
+        self.path = Path(path)
+        self.scale = min(1.0, MAX_SIDE_PX / max(info.width, info.height))
+        self.width = int(info.width * self.scale)
+        self.height = int(info.height * self.scale)
+        self._thickness = max(2, round(3 * max(0.6, self.height / 720)))
+        # "ultrafast" costs half of "veryfast" per frame (3.4 vs 7.5 ms at 640x656) for a file
+        # about four times larger (~0.7 Mbit/s): it is written while the pose runs, so its cost
+        # is the report's wait.
+        self._writer = H264Writer(
+            self.path,
+            width=self.width,
+            height=self.height,
+            fps=info.fps,
+            preset="ultrafast",
+            threads=threads,
         )
 
+    def write(self, frame: VideoFrame, landmarks: PoseResult | None) -> None:
+        """Add ``frame`` (any size: it is scaled to the output) with ``landmarks`` (pixels of
+        the source video) drawn on it."""
+        image = frame.image
+        if image.shape[1] != self.width or image.shape[0] != self.height:
+            # Bilinear: a fifth of INTER_AREA's cost at 1080p -> 720p, and the eye cannot tell
+            # in a moving picture.
+            image = np.asarray(
+                cv2.resize(image, (self.width, self.height), interpolation=cv2.INTER_LINEAR),
+                dtype=np.uint8,
+            )
+        elif landmarks is not None:
+            image = image.copy()  # never draw on a frame someone else may still read
+        if landmarks is not None:
+            xy = landmarks.xyz[:, :2] * self.scale
+            draw_skeleton(image, xy, landmarks.visibility, thickness=self._thickness)
+        self._writer.write(image, time_s=frame.time_s)
 
-def _nearest(series: LandmarkSeries, t: float, max_gap_s: float) -> int | None:
-    if series.n_frames == 0:
-        return None
-    i = int(np.clip(np.searchsorted(series.time_s, t), 1, max(series.n_frames - 1, 1)))
-    i = (
-        i - 1
-        if series.n_frames == 1 or abs(series.time_s[i - 1] - t) <= abs(series.time_s[i] - t)
-        else i
-    )
-    return i if abs(series.time_s[i] - t) <= max_gap_s else None
+    @property
+    def frames_written(self) -> int:
+        return self._writer.frames_written
+
+    def close(self) -> None:
+        self._writer.close()
+
+    def __enter__(self) -> SkeletonVideo:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
-def _best_side(xy: FloatArray, vis: FloatArray) -> str:
-    score = {
-        side: float(sum(vis[_IDX[f"{side}_{j}"]] for j in ("shoulder", "hip", "knee")))
-        for side in ("left", "right")
-    }
-    return max(score, key=lambda s: score[s])
+def join_segments(parts: Sequence[Path], out: str | Path) -> Path:
+    """Copy H.264 segments (same size and settings, in time order) into one MP4, no re-encode.
 
-
-def annotate_video(
-    video: str | Path,
-    series: LandmarkSeries,
-    result: Mapping[str, Any],
-    out: str | Path,
-    *,
-    hip_curve: tuple[Sequence[float], Sequence[float]] | None = None,
-    on_progress: Callable[[int, int], None] | None = None,
-) -> Path:
-    """Write ``out`` (H.264 MP4): every frame of ``video`` with the set drawn on it.
-
-    ``hip_curve`` (times, degrees), e.g. the analysis' filtered hip angle, is shown when
-    given (it can exceed 180 at lockout); otherwise the raw unsigned shoulder-hip-knee angle.
+    Packet times are kept as written (each segment holds the source's own timestamps), so
+    the joined video plays every frame at its recorded time.
     """
-    info = probe_video(video)
-    scale = min(1.0, MAX_SIDE_PX / max(info.width, info.height))
-    width, height = int(info.width * scale), int(info.height * scale)
-    full = _full_landmarks(series)
-    reps = _reps(result)
-    bilateral = bool(reps) and all(r.side == "both" for r in reps)
-    text_scale = max(0.45, height / 720 * 0.75)
-    gap_s = 1.5 / max(series.fps, 1.0) if series.n_frames > 1 else 0.1
-    total = max(info.frame_count, 1)
     out = Path(out)
-    with H264Writer(out, width=width, height=height, fps=info.fps) as writer:
-        for n, frame in enumerate(iter_frames(info, max_fps=None), start=1):
-            image = frame.image
-            if scale != 1.0:
-                image = np.asarray(
-                    cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA), dtype=np.uint8
-                )
-            image = np.ascontiguousarray(image)
-            ov = _overlay_at(reps, frame.time_s)
-            i = _nearest(full, frame.time_s, gap_s)
-            lines = [f"{frame.time_s:5.1f} s   phase: {ov.phase}"]
-            if i is not None:
-                xy = full.xyz[i, :, :2] * scale
-                vis = full.visibility[i]
-                draw_skeleton(image, xy, vis, thickness=max(2, round(3 * text_scale)))
-                side = ov.side if ov.side in ("left", "right") else _best_side(xy, vis)
-                if hip_curve is not None:
-                    angle = float(np.interp(frame.time_s, hip_curve[0], hip_curve[1]))
-                    lines.append(f"hip angle: {angle:5.1f} deg")
-                else:
-                    angle = hip_angle_deg(xy, side=side)
-                    if np.isfinite(angle):
-                        lines.append(f"hip angle ({side}): {angle:5.1f} deg")
-            if bilateral:
-                lines.append(f"reps {ov.counts['both']} (both legs)")
-            else:
-                lines.append(f"reps  left leg {ov.counts['left']}   right leg {ov.counts['right']}")
-            _text(image, lines, origin=(10, 10), scale=text_scale)
-            if ov.cues:
-                cue_lines = [f"{ov.cue_rep}: {c}" for c in ov.cues]
-                _text(image, cue_lines, origin=(10, height), scale=text_scale * 0.9)
-            writer.write(image, time_s=frame.time_s)
-            if on_progress is not None and n % 8 == 0:
-                on_progress(n, max(total, n))
-    if on_progress is not None:
-        on_progress(total, total)
-    logger.info("annotated video written to %s", out)
+    if len(parts) == 1:
+        parts[0].replace(out)
+        return out
+    with av.open(str(parts[0])) as first:
+        template = first.streams.video[0]
+        container = av.open(str(out), mode="w", format="mp4", options={"movflags": "+faststart"})
+        try:
+            stream = container.add_stream_from_template(template)
+            last_s = -math.inf
+            for part in parts:
+                with av.open(str(part)) as source:
+                    src = source.streams.video[0]
+                    for packet in source.demux(src):
+                        if packet.dts is None or packet.time_base is None:
+                            continue  # the demuxer's end-of-stream marker
+                        dts_s = float(packet.dts * packet.time_base)
+                        if dts_s <= last_s:
+                            continue  # a frame both chunks decoded at their border
+                        last_s = dts_s
+                        packet.stream = stream  # muxing rescales from packet.time_base
+                        container.mux(packet)
+        finally:
+            container.close()
+    for part in parts:
+        part.unlink(missing_ok=True)
     return out
 
 
-def _full_landmarks(series: LandmarkSeries) -> LandmarkSeries:
-    """The series with all 33 MediaPipe landmarks (missing ones NaN, visibility 0)."""
-    if series.names == MEDIAPIPE_LANDMARKS:
-        return series
-    n = series.n_frames
-    xyz = np.full((n, len(MEDIAPIPE_LANDMARKS), 3), np.nan)
-    vis = np.zeros((n, len(MEDIAPIPE_LANDMARKS)))
-    cols = [_IDX[name] for name in series.names]
-    xyz[:, cols] = series.xyz
-    vis[:, cols] = series.visibility
-    return LandmarkSeries(
-        time_s=series.time_s.copy(),
-        frame=series.frame.copy(),
-        names=MEDIAPIPE_LANDMARKS,
-        xyz=xyz,
-        visibility=vis,
-        meta=dict(series.meta),
-    )
+def captions_path(video: str | Path) -> Path:
+    """Where the captions of an annotated video live: next to it, same name, ``.vtt``."""
+    return Path(video).with_suffix(".vtt")
+
+
+_STEP_S = 0.1  # the status line (phase, counts, hip angle) is refreshed this often
+
+
+def _vtt_time(t: float) -> str:
+    ms = max(0, round(t * 1000))
+    h, ms = divmod(ms, 3_600_000)
+    m, ms = divmod(ms, 60_000)
+    sec, ms = divmod(ms, 1000)
+    return f"{h:02d}:{m:02d}:{sec:02d}.{ms:03d}"
+
+
+def _status(ov: _Overlay, *, bilateral: bool, angle: float | None) -> str:
+    if bilateral:
+        counts = f"reps {ov.counts['both']} (both legs)"
+    else:
+        counts = f"reps: left leg {ov.counts['left']}, right leg {ov.counts['right']}"
+    phase = ov.phase if ov.side in (None, "both") else f"{ov.phase} ({ov.side} leg)"
+    hip = "" if angle is None else f"\nhip angle {angle:.0f} deg"
+    return f"{phase}\n{counts}{hip}"
+
+
+def write_captions(
+    result: Mapping[str, Any],
+    out: str | Path,
+    *,
+    duration_s: float,
+    hip_curve: tuple[Sequence[float], Sequence[float]] | None = None,
+) -> Path:
+    """Write the WebVTT captions of an annotated video from the analysis result (its JSON).
+
+    Two tracks of cues: a status line at the top left (phase, reps per leg, and the
+    analysis' filtered hip angle when ``hip_curve`` (times, degrees) is given), and each
+    faulty rep's cues at the bottom from its lockout until 3 s after it ends.
+    """
+    reps = _reps(result)
+    bilateral = bool(reps) and all(r.side == "both" for r in reps)
+    cues: list[str] = []
+    runs: list[tuple[float, float, str]] = []
+    n = max(1, math.ceil(duration_s / _STEP_S))
+    for k in range(n):
+        t = k * _STEP_S
+        angle = None
+        if hip_curve is not None and len(hip_curve[0]) and hip_curve[0][0] <= t <= hip_curve[0][-1]:
+            value = float(np.interp(t, hip_curve[0], hip_curve[1]))
+            angle = value if math.isfinite(value) else None
+        text = _status(_overlay_at(reps, t + _STEP_S / 2), bilateral=bilateral, angle=angle)
+        end = min(duration_s, t + _STEP_S)
+        if runs and runs[-1][2] == text:
+            runs[-1] = (runs[-1][0], end, text)
+        else:
+            runs.append((t, end, text))
+    for start, end, text in runs:
+        cues.append(
+            f"{_vtt_time(start)} --> {_vtt_time(end)} line:0 position:1% align:left\n{text}"
+        )
+    for r in reps:
+        if r.cues:
+            leg = "" if r.side == "both" else f"{r.side} leg "
+            lines = "\n".join(f"{leg}rep {r.number}: {c}" for c in r.cues)
+            end = min(duration_s, r.end_s + _CUE_HOLD_S)
+            cues.append(f"{_vtt_time(r.top_s)} --> {_vtt_time(end)} line:-1\n{lines}")
+    out = Path(out)
+    out.write_text("WEBVTT\n\n" + "\n\n".join(cues) + "\n", encoding="utf-8")
+    return out

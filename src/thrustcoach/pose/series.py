@@ -8,6 +8,7 @@ function needs (time stamps, landmark names, image size, units), so no function 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -72,7 +73,16 @@ class LandmarkSeries:
 
     @property
     def fps(self) -> float:
-        """Nominal frame rate: the reciprocal of the median time step (robust to gaps)."""
+        """Nominal frame rate: the rate the frames were taken from.
+
+        A series whose frames were sampled from a faster stream (the pose stage runs the model
+        on a subset of frames, see :mod:`thrustcoach.pose.sampling`) states that stream's rate
+        in ``meta["nominal_fps"]``; otherwise it is the reciprocal of the median time step
+        (robust to gaps).
+        """
+        stated = _positive_float(self.meta.get("nominal_fps"))
+        if stated is not None:
+            return stated
         if self.n_frames < 2:
             return 0.0
         return float(1.0 / np.median(np.diff(self.time_s)))
@@ -133,3 +143,14 @@ class LandmarkSeries:
             visibility=self.visibility.copy(),
             meta={**self.meta, **meta},
         )
+
+
+def _positive_float(text: str | None) -> float | None:
+    """A rate written in metadata, or None when absent or not a sane positive number."""
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and 0 < value <= 10_000 else None

@@ -35,7 +35,7 @@ import cv2  # after the environment variables on purpose
 
 cv2.setLogLevel(2)  # errors only: "can't open by name" warnings become our VideoError
 
-__all__ = ["MIN_SIDE_PX", "VideoFrame", "VideoInfo", "iter_frames", "probe_video"]
+__all__ = ["MIN_SIDE_PX", "RateCap", "VideoFrame", "VideoInfo", "iter_frames", "probe_video"]
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +74,7 @@ class VideoFrame:
     index: int
     time_s: float
     image: Image
+    in_rate: bool = True  # kept by the rate cap (False: decoded only for the annotated video)
 
 
 def _open(path: Path) -> cv2.VideoCapture:
@@ -154,12 +155,27 @@ def probe_video(path: str | Path) -> VideoInfo:
     )
 
 
-def _slot(time_s: float, max_fps: float | None, source_fps: float) -> int:
-    """The 1/max_fps time slot of a frame. Shifting by half a source frame keeps timestamps
-    rounded to milliseconds (0.033 for 1/30 s) in the slot their true time belongs to."""
-    if max_fps is None:
-        return -1
-    return math.floor(time_s * max_fps + 0.5 * max_fps / source_fps)
+class RateCap:
+    """Caps a stream's frame rate at ``max_fps``: keeps the first frame of each ``1/max_fps``
+    time slot. Slots depend only on the timestamp, so a chunk of a video keeps exactly the
+    frames the whole video would; ``None`` (or a source no faster than the cap, give or take
+    phone jitter) keeps every frame. Feed it every frame's time in order."""
+
+    def __init__(self, max_fps: float | None, *, source_fps: float) -> None:
+        slack = max_fps is None or source_fps <= max_fps * _STRIDE_SLACK
+        self.max_fps = None if slack else max_fps
+        self._source_fps = source_fps
+        self._last_slot: int | None = None
+
+    def keep(self, time_s: float) -> bool:
+        if self.max_fps is None:
+            return True
+        # Shifting by half a source frame keeps timestamps rounded to milliseconds (0.033 for
+        # 1/30 s) in the slot their true time belongs to.
+        slot = math.floor(time_s * self.max_fps + 0.5 * self.max_fps / self._source_fps)
+        new = slot != self._last_slot
+        self._last_slot = slot
+        return new
 
 
 def iter_frames(
@@ -169,20 +185,21 @@ def iter_frames(
     start_s: float = 0.0,
     end_s: float | None = None,
     warnings: list[str] | None = None,
+    every_frame: bool = False,
 ) -> Iterator[VideoFrame]:
     """Yield upright frames with ``start_s <= time_s < end_s``, at most ``max_fps`` per second.
 
-    ``max_fps=None`` (or a source no faster than ``max_fps``) keeps every frame. When decoding
+    ``max_fps=None`` (or a source no faster than ``max_fps``) keeps every frame;
+    ``every_frame=True`` yields the others too, marked ``in_rate=False``. When decoding
     stops well before the container's stated length, the frames before the damage are still
     yielded and a message is appended to ``warnings`` (and logged).
     """
     if max_fps is not None and max_fps <= 0:
         raise InputFileError(f"max_fps must be positive, got {max_fps}")
-    cap_fps = None if max_fps is None or info.fps <= max_fps * _STRIDE_SLACK else max_fps
+    rate_cap = RateCap(max_fps, source_fps=info.fps)
     cap = _open(info.path)
     index = 0
     last_time = -math.inf
-    last_slot = None
     try:
         if start_s > _SEEK_MARGIN_S:
             cap, index = _seek(cap, info, start_s)
@@ -195,17 +212,16 @@ def iter_frames(
             if time_s <= last_time:  # broken timestamp: keep order with the nominal step
                 time_s = last_time + 1.0 / info.fps
             last_time = time_s
-            slot = _slot(time_s, cap_fps, info.fps)
-            new_slot = slot != last_slot
-            last_slot = slot
-            if time_s < start_s - 1e-9 or not (cap_fps is None or new_slot):
+            in_rate = rate_cap.keep(time_s)
+            if not (in_rate or every_frame) or time_s < start_s - 1e-9:
                 continue
             if end_s is not None and time_s >= end_s - 1e-9:
                 return
             ok, image = cap.retrieve()
             if not ok or image is None:
                 break
-            yield VideoFrame(this_index, time_s, _upright(image, info.manual_rotation_deg))
+            image = _upright(image, info.manual_rotation_deg)
+            yield VideoFrame(this_index, time_s, image, in_rate)
         _check_complete(info, last_time, end_s, warnings)
     finally:
         cap.release()

@@ -9,6 +9,7 @@ Frame times may be given per frame, which keeps a variable-frame-rate source's t
 from __future__ import annotations
 
 import logging
+import os
 from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
@@ -34,13 +35,36 @@ class H264Writer:
     """
 
     def __init__(
-        self, path: str | Path, *, width: int, height: int, fps: float, crf: int = 23
+        self,
+        path: str | Path,
+        *,
+        width: int,
+        height: int,
+        fps: float,
+        crf: int = 23,
+        preset: str = "veryfast",
+        threads: int = 0,
     ) -> None:
+        """``threads``: encoder threads (0: FFmpeg's choice, one per core and then some);
+        parallel chunks each writing a segment pass 1 so they do not fight over the cores."""
         self.path = Path(path)
         # 4:2:0 needs even sizes: drop the last row/column if odd.
         self.width = width - width % 2
         self.height = height - height % 2
         self.fps = fps
+        # FFmpeg opens the file only with the first frame: check the folder now, so a bad path
+        # fails before a whole pose run instead of after it.
+        folder = self.path.parent
+        if not folder.is_dir():
+            raise InputFileError(
+                f"cannot write {self.path}: the folder {folder} does not exist",
+                hint="create the folder or choose another path",
+            )
+        if not os.access(folder, os.W_OK):
+            raise InputFileError(
+                f"cannot write {self.path}: the folder {folder} is not writable",
+                hint="choose a folder you can write to",
+            )
         try:
             self._container = av.open(
                 str(self.path), mode="w", format="mp4", options={"movflags": "+faststart"}
@@ -51,8 +75,9 @@ class H264Writer:
             ) from None
         rate = Fraction(round(fps * 1000), 1000) if fps > 0 else Fraction(30)
         self._stream = self._container.add_stream(
-            "libx264", rate=rate, options={"crf": str(crf), "preset": "veryfast"}
+            "libx264", rate=rate, options={"crf": str(crf), "preset": preset}
         )
+        self._stream.codec_context.thread_count = threads
         self._stream.width = self.width
         self._stream.height = self.height
         self._stream.pix_fmt = "yuv420p"

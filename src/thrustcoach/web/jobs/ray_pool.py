@@ -27,7 +27,7 @@ __all__ = ["RayPool"]
 
 logger = logging.getLogger(__name__)
 
-OUTPUT_NAMES = ("result.json", "curves.json", "annotated.mp4")
+OUTPUT_NAMES = ("result.json", "curves.json", "annotated.mp4", "annotated.vtt")
 _PROGRESS_POLL_S = 0.5
 
 

@@ -33,7 +33,7 @@ __all__ = ["OUTPUT_FILES", "Job", "JobStore", "valid_job_id"]
 logger = logging.getLogger(__name__)
 
 _JOB_ID = re.compile(r"^[0-9a-f]{32}$")
-OUTPUT_FILES = {"result.json", "curves.json", "annotated.mp4"}
+OUTPUT_FILES = {"result.json", "curves.json", "annotated.mp4", "annotated.vtt"}
 
 
 def valid_job_id(job_id: str) -> bool:

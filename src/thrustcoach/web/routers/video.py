@@ -239,12 +239,13 @@ def get_job(request: Request, db: Db, user: ApiUser, job_id: str) -> dict[str, A
 
 
 @api_router.get(
-    "/analyses/{job_id}/files/{name}", summary="result.json, curves.json, annotated.mp4"
+    "/analyses/{job_id}/files/{name}",
+    summary="result.json, curves.json, annotated.mp4, annotated.vtt (its captions)",
 )
 def get_file(request: Request, db: Db, user: ApiUser, job_id: str, name: str) -> FileResponse:
     job = _visible_job(request, db, user, job_id)
     path = _store(request).file(job.id, name)
-    media = "video/mp4" if name.endswith(".mp4") else "application/json"
+    media = {".mp4": "video/mp4", ".vtt": "text/vtt"}.get(path.suffix, "application/json")
     return FileResponse(path, media_type=media)
 
 
@@ -362,6 +363,7 @@ def _report(
             sides=report_view.side_comparison(result),
             has_video=store.has_file(job.id, "annotated.mp4"),
             has_curves=store.has_file(job.id, "curves.json"),
+            has_captions=store.has_file(job.id, "annotated.vtt"),
             earlier=[
                 j
                 for j in store.list_for(db, [job.athlete_id], limit=40)[0]
