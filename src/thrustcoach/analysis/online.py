@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 __all__ = ["CenteredSmoother", "Reservoir", "Resampler", "gaussian_kernel"]
 
 Arr = NDArray[np.float64]
+_SAME_TIME_S = 1e-9  # the tolerance the grid uses when it decides which rows are settled
 
 
 def gaussian_kernel(sigma_rows: float) -> Arr:
@@ -116,7 +117,12 @@ class Resampler:
         hi = np.searchsorted(times, grid, side="left")  # first sample at or after the row
         lo = np.clip(hi - 1, 0, times.size - 1)
         hi_c = np.clip(hi, 0, times.size - 1)
-        exact = (hi < times.size) & (times[hi_c] == grid)
+        # A row on a frame's own time counts as that frame even when the grid's arithmetic
+        # (t0 + k * dt) lands a rounding error past it: the newest frame of a one-frame
+        # push (live) must give the same row as when later frames are already there.
+        exact = (np.abs(times[hi_c] - grid) <= _SAME_TIME_S) | (
+            np.abs(times[lo] - grid) <= _SAME_TIME_S
+        )
         bracketed = (hi > 0) & (hi < times.size) & (times[hi_c] - times[lo] <= self.max_gap_s)
         res = np.interp(grid, times, vals)
         return np.where(exact | bracketed, res, np.nan)
