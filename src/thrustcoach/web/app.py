@@ -24,6 +24,7 @@ from thrustcoach.errors import DependencyMissingError
 from thrustcoach.web import exports
 from thrustcoach.web.compression import CompressMiddleware, precompressed_response
 from thrustcoach.web.jobs import JobStore
+from thrustcoach.web.live import LiveHub
 from thrustcoach.web.middleware import SecurityHeadersMiddleware
 from thrustcoach.web.problems import install_problem_handlers
 from thrustcoach.web.ratelimit import LoginThrottle
@@ -88,6 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.jobs.mark_interrupted()
     exports.sweep(settings.data_dir)  # deleted accounts' exports older than a day
     app.state.login_throttle = LoginThrottle()
+    # Live coaching sessions (one per user; finished sets under data_dir/live).
+    app.state.live = LiveHub(settings.data_dir / "live")
     install_problem_handlers(app)
     app.add_middleware(
         SessionMiddleware,

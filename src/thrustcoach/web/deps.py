@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 
 from thrustcoach.errors import ThrustCoachError
 from thrustcoach.log.models import ApiToken, User
@@ -29,6 +29,7 @@ __all__ = [
     "OptionalUser",
     "PageUser",
     "UserView",
+    "connection_user",
     "csrf_protect",
     "login_user",
     "logout_user",
@@ -92,6 +93,12 @@ def _session_user(request: Request, db: Session) -> User | None:
     if user is None:
         request.session.pop(_SESSION_UID, None)
     return user
+
+
+def connection_user(conn: HTTPConnection, db: Session) -> User | None:
+    """The signed-in user of any connection, a WebSocket's included (its handshake carries
+    the session cookie; FastAPI's Request-based dependencies do not run for sockets)."""
+    return _session_user(cast(Request, conn), db)
 
 
 def optional_user(request: Request, db: Db) -> User | None:
