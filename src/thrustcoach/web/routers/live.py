@@ -39,7 +39,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from thrustcoach.config import Settings
-from thrustcoach.errors import ConflictError, NotFoundError, ThrustCoachError
+from thrustcoach.errors import ConflictError, NotFoundError, ThrustCoachError, UsageError
 from thrustcoach.live import SetOutcome, SetPlan, StoredSet, form_flags
 from thrustcoach.log.db import session_scope
 from thrustcoach.log.models import User
@@ -48,7 +48,13 @@ from thrustcoach.pose.landmarks import MEDIAPIPE_LANDMARKS
 from thrustcoach.web import lan
 from thrustcoach.web.db import app_engine, commit
 from thrustcoach.web.deps import CsrfProtect, Db, PageUser, connection_user
-from thrustcoach.web.live import LiveEntry, LiveHub, log_outcome, next_planned_set
+from thrustcoach.web.live import (
+    LiveEntry,
+    LiveHub,
+    PlannedLiveSet,
+    log_outcome,
+    next_planned_set,
+)
 from thrustcoach.web.templating import render, units_of
 
 __all__ = ["router"]
@@ -121,7 +127,7 @@ def _entry_of(request: Request, user: User, session_id: str) -> LiveEntry:
 
 @router.post("/live/log", dependencies=[CsrfProtect])
 async def live_log(
-    request: Request, user: PageUser, body: Annotated[LogIn, Body()]
+    request: Request, db: Db, user: PageUser, body: Annotated[LogIn, Body()]
 ) -> JSONResponse:
     """Finish the set (if still counting), log it (one set per leg) with its analysis."""
     if user.athlete_id is None:
@@ -132,8 +138,12 @@ async def live_log(
     if session is None:
         raise ConflictError("the camera has not started yet", hint="start the camera first")
     async with entry.logging:
-        if entry.last_log is not None:
-            return JSONResponse(entry.last_log)  # a second tap: the set is logged already
+        if session.counting and not any(session.counts.values()):
+            # (also a second tap after the set was logged: the next set has no reps yet)
+            raise UsageError(
+                "no reps have been counted in this set yet, so there is nothing to log",
+                hint="do the set in view of the camera; the count shows on the page",
+            )
         outcome: SetOutcome = await entry.run(session.finish_set)
         if entry.stored is None:
             entry.stored = await entry.run(
@@ -141,21 +151,20 @@ async def live_log(
             )
         stored: StoredSet = entry.stored
         units = units_of(request)
-        settings: Settings = request.app.state.settings
         athlete_id = user.athlete_id
 
         def write() -> list[dict[str, Any]]:
-            with session_scope(app_engine(settings)) as db:
-                logged = log_outcome(
-                    db,
-                    athlete_id=athlete_id,
-                    document=stored.document,
-                    source_name=f"live {time.strftime('%Y-%m-%d %H:%M')}",
-                    load=units.typed(body.load) if body.load.strip() else None,
-                    rpe=body.rpe,
-                )
-                commit(db)
-                return [x.as_dict() for x in logged]
+            # (the request's own database session: it already holds SQLite's write lock)
+            logged = log_outcome(
+                db,
+                athlete_id=athlete_id,
+                document=stored.document,
+                source_name=f"live {time.strftime('%Y-%m-%d %H:%M')}",
+                load=units.typed(body.load) if body.load.strip() else None,
+                rpe=body.rpe,
+            )
+            commit(db)
+            return [x.as_dict() for x in logged]
 
         logged = await run_in_threadpool(write)
         await entry.run(hub.store.mark_logged, stored)
@@ -165,18 +174,14 @@ async def live_log(
             "message": f"Logged {' and '.join(parts)}, with the camera's analysis.",
             "live_set": stored.id,
         }
-    await _next_set(request.app.state.settings, hub, entry)
-    return JSONResponse(entry.last_log)
+        answer = entry.last_log
+    nxt = await run_in_threadpool(lambda: next_planned_set(db, athlete_id=athlete_id))
+    await _next_set(entry, nxt)
+    return JSONResponse(answer)
 
 
-async def _next_set(settings: Settings, hub: LiveHub, entry: LiveEntry) -> None:
+async def _next_set(entry: LiveEntry, nxt: PlannedLiveSet | None) -> None:
     """Count the next planned set (or another one at the same tempo) and tell the page."""
-
-    def planned() -> Any:
-        with session_scope(app_engine(settings)) as db:
-            return next_planned_set(db, athlete_id=entry.athlete_id)
-
-    nxt = await run_in_threadpool(planned)
     if nxt is not None:
         entry.planned, entry.plan = nxt, nxt.set_plan()
     else:
