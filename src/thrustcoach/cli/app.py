@@ -42,6 +42,7 @@ _COMMANDS: dict[str, str] = {
     "serve": "serve",
     "pose": "pose",
     "analyze": "analyze",
+    "live": "live",
     "log": "log",
     "report": "report",
     "batch": "batch",

@@ -163,8 +163,9 @@ class LiveSession:
 
     @property
     def counts(self) -> dict[str, int]:
-        if self._set is None:
-            return {s.value: 0 for s in Side}
+        if self._set is None:  # between sets: the finished set's final counts
+            done = self.last_outcome.result.summary.rep_count if self.last_outcome else {}
+            return {s.value: done.get(s, 0) for s in Side}
         return dict(self._set.counts)
 
     @property

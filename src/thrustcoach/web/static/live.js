@@ -319,6 +319,8 @@
   function showSummary(s) {
     const box = $("live-summary");
     box.hidden = false;
+    $("live-end").hidden = true;
+    $("live-phase").textContent = "Set ended";
     const parts = ["left", "right", "both"].filter((k) => s.counts[k] > 0).map((k) => s.counts[k] + " " + (k === "both" ? "reps (both legs)" : k));
     $("summary-counts").textContent = parts.length ? parts.join(", ") : "No reps counted.";
     $("summary-tempo").textContent = "Average: lift " + fmt(s.tempo.concentric_s) + ", pause " + fmt(s.tempo.pause_s) +
