@@ -233,5 +233,23 @@ def test_lead_in_without_a_person_says_so(live_app: FastAPI, ann: Account) -> No
         assert hint is not None and "Nobody in view" in hint
 
 
-def _unused(series: LandmarkSeries) -> None:  # keeps the import used for type checkers
-    del series
+
+
+def test_deleting_the_account_deletes_its_live_sets(live_app: FastAPI, ann: Account) -> None:
+    import asyncio
+
+    from tests.web.helpers import PASSWORD
+
+    hub = live_app.state.live
+    with ann.client.websocket_connect("/live/ws") as ws:
+        _hello(ws)
+        _stream(ws, range(SERIES.n_frames))
+    entry = hub.entry_for(ann.user_id)
+    asyncio.run(hub.sweep(now=(entry.disconnected_at or 0) + hub.grace_s + 1))
+    root = live_app.state.settings.data_dir / "live"
+    assert len(list(root.glob("*/landmarks.csv"))) == 1
+    r = ann.client.post(
+        "/account/delete", data=ann.form(password=PASSWORD, confirm="yes"), follow_redirects=False
+    )
+    assert r.status_code == 303
+    assert list(root.glob("*/landmarks.csv")) == []

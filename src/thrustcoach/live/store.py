@@ -75,6 +75,26 @@ class LiveSetStore:
         return data
 
 
+    def delete_for(self, athlete_id: int) -> int:
+        """Delete every stored live set of an athlete (account deletion); returns how many."""
+        import shutil
+
+        gone = 0
+        if not self.root.is_dir():
+            return 0
+        for folder in self.root.iterdir():
+            if not _ID.match(folder.name):
+                continue
+            try:
+                owner = self.load(folder.name)["live"]["athlete_id"]
+            except (NotFoundError, KeyError, TypeError):
+                continue
+            if owner == athlete_id:
+                shutil.rmtree(folder, ignore_errors=True)
+                gone += 1
+        return gone
+
+
 def _write_json(path: Path, data: Any) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data), encoding="utf-8")

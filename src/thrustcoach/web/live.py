@@ -376,6 +376,14 @@ class LiveHub:
                 logger.exception("closing the live session of user %s failed", entry.user_id)
         entry.executor.shutdown(wait=False)
 
+    def forget(self, user_id: int) -> None:
+        """Drop a user's session without keeping its set (the account is being deleted)."""
+        entry = self.entries.pop(user_id, None)
+        if entry is not None:
+            if entry.session is not None:
+                entry.executor.submit(entry.session.close)
+            entry.executor.shutdown(wait=False)
+
     async def close_all(self) -> None:
         for user_id, entry in list(self.entries.items()):
             del self.entries[user_id]

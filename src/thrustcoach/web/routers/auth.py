@@ -241,6 +241,8 @@ def delete_account(
         for job in store.list_for([user.athlete_id]):
             if job.state not in ("queued", "running"):
                 store.delete(job.id)
+        request.app.state.live.forget(user.id)  # live sets: landmarks and analyses on disk
+        request.app.state.live.store.delete_for(user.athlete_id)
     account_data.delete_user(db, user=user)
     commit(db)
     logout_user(request)
