@@ -21,7 +21,6 @@ from tests.web.helpers import Account
 from thrustcoach.log import repo, session_scope
 from thrustcoach.log.models import SetEntry, VideoAnalysis
 from thrustcoach.pose.estimators import EstimatorSpec
-from thrustcoach.pose.series import LandmarkSeries
 from thrustcoach.web.db import app_engine
 
 SERIES = synthetic_set()
@@ -231,8 +230,6 @@ def test_lead_in_without_a_person_says_so(live_app: FastAPI, ann: Account) -> No
             msg = json.loads(ws.receive_text())
             hint = msg.get("hint") or hint
         assert hint is not None and "Nobody in view" in hint
-
-
 
 
 def test_deleting_the_account_deletes_its_live_sets(live_app: FastAPI, ann: Account) -> None:

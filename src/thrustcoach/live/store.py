@@ -74,7 +74,6 @@ class LiveSetStore:
             raise NotFoundError(f"live set {set_id} not found") from exc
         return data
 
-
     def delete_for(self, athlete_id: int) -> int:
         """Delete every stored live set of an athlete (account deletion); returns how many."""
         import shutil
