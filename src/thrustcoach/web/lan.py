@@ -30,7 +30,7 @@ def lan_addresses() -> list[str]:
     return sorted(set(found), key=lambda a: (not a.startswith("192.168."), a))
 
 
-def qr_svg(text: str, *, scale: int = 4) -> str:
+def qr_svg(text: str, *, scale: int = 5) -> str:
     """An inline ``<svg>`` QR code of ``text`` (black on white, quiet zone included)."""
     qr = segno.make(text, error="m")
     svg: str = qr.svg_inline(scale=scale, dark="#000", light="#fff")

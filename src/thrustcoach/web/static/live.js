@@ -156,6 +156,7 @@
       if (ev.rep.pause_s != null) fill("tempo-pause", "tempo-pause-value", ev.rep.pause_s, tempo.pause_s);
       if (ev.rep.eccentric_s != null) fill("tempo-lower", "tempo-lower-value", ev.rep.eccentric_s, tempo.lowering_s);
       bar = { phase: "rest", since: performance.now() };
+      $("live-phase").textContent = "Rep " + ev.rep.index + " done";
       $("live-end").hidden = false;
       const now = $("live-log-now"); if (now) now.hidden = false;
     } else if (ev.kind === "set_ended") {
@@ -235,12 +236,19 @@
     };
   }
 
+  function typedTempo() {
+    const read = (id) => { const v = parseFloat($(id).value.replace(",", ".")); return isFinite(v) ? v : null; };
+    return { pause_s: read("live-pause"), lowering_s: read("live-lowering") };
+  }
+
   function sendPlan() {
-    if (planned || !ws || ws.readyState !== 1) return;
+    if (planned) return;
+    showPlan(null, typedTempo());  // without a plan, the typed tempo is the bars' target
+    if (!ws || ws.readyState !== 1) return;
     ws.send(JSON.stringify({ type: "plan", pause_s: $("live-pause").value.replace(",", "."), lowering_s: $("live-lowering").value.replace(",", ".") }));
   }
-  $("live-pause").addEventListener("change", () => { tempo.pause_s = parseFloat($("live-pause").value.replace(",", ".")) || null; sendPlan(); showPlan(null, tempo); });
-  $("live-lowering").addEventListener("change", () => { tempo.lowering_s = parseFloat($("live-lowering").value.replace(",", ".")) || null; sendPlan(); showPlan(null, tempo); });
+  $("live-pause").addEventListener("change", sendPlan);
+  $("live-lowering").addEventListener("change", sendPlan);
 
   // -- frames -------------------------------------------------------------------------
   function pump() {
