@@ -156,7 +156,7 @@
       if (ev.rep.pause_s != null) fill("tempo-pause", "tempo-pause-value", ev.rep.pause_s, tempo.pause_s);
       if (ev.rep.eccentric_s != null) fill("tempo-lower", "tempo-lower-value", ev.rep.eccentric_s, tempo.lowering_s);
       bar = { phase: "rest", since: performance.now() };
-      $("live-phase").textContent = "Rep " + ev.rep.index + " done";
+      $("live-phase").textContent = "Rep done: " + ev.message;
       $("live-end").hidden = false;
       const now = $("live-log-now"); if (now) now.hidden = false;
     } else if (ev.kind === "set_ended") {
