@@ -116,7 +116,12 @@ def _run_set(
 
     pg.goto(base + "/live")
     pg.get_by_role("button", name="Start camera").click()
-    expect(pg.locator("#live-phase")).to_have_text("Hold at the top", timeout=timeout_s * 1000)
+    try:
+        expect(pg.locator("#live-phase")).to_have_text("Hold at the top", timeout=timeout_s * 1000)
+    except AssertionError as exc:  # say what the page said
+        status = pg.locator("#live-status").inner_text()
+        error = pg.locator("#live-error").inner_text()
+        raise AssertionError(f"no rep started; page status {status!r}, error {error!r}") from exc
     pg.screenshot(path=str(shots / f"live_{name}_midset.png"))
     for side, n in expected.items():
         if n:
