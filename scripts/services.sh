@@ -121,3 +121,22 @@ tc_chromium_setup() {
 }
 
 tc_chromium_setup || true
+
+# Speech (live coaching): `thrustcoach live --speak` speaks through pyttsx3, which on Linux
+# needs the espeak-ng library and aplay. Installed with apt-get when root and missing; without
+# them the voice test skips and --speak says what to install.
+tc_speech_setup() {
+  if ldconfig -p 2>/dev/null | grep -q "libespeak-ng.so.1" && command -v aplay >/dev/null 2>&1; then
+    return 0
+  fi
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    _tc_log "espeak-ng is not installed and I cannot install it: the voice test will skip"
+    return 0
+  fi
+  _tc_log "installing espeak-ng and alsa-utils (apt-get) for the live coaching voice"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libespeak-ng1 espeak-ng-data alsa-utils; } \
+    >/tmp/thrustcoach-speech-install.log 2>&1 \
+    || _tc_log "apt-get install espeak-ng failed (see /tmp/thrustcoach-speech-install.log): the voice test will skip"
+}
+
+tc_speech_setup || true

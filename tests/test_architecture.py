@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "thrustcoach"
-DOMAIN = ["kb", "pose", "analysis", "program", "log"]
+DOMAIN = ["kb", "pose", "analysis", "program", "log", "live"]
 FORBIDDEN = ("thrustcoach.cli", "thrustcoach.web", "thrustcoach.batch")
 
 

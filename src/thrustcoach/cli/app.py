@@ -43,6 +43,7 @@ _COMMANDS: dict[str, str] = {
     "serve": "serve",
     "pose": "pose",
     "analyze": "analyze",
+    "live": "live",
     "log": "log",
     "report": "report",
     "batch": "batch",

@@ -31,7 +31,7 @@ def _metrics_dir() -> str:
 
 def serve(
     host: str | None = typer.Option(
-        None, "--host", help="Interface to listen on [default: 127.0.0.1]."
+        None, "--host", help="Interface to listen on [default: 127.0.0.1; with --https: all]."
     ),
     port: int | None = typer.Option(None, "--port", help="TCP port [default: 8000]."),
     workers: int = typer.Option(
@@ -44,8 +44,14 @@ def serve(
         None, "--log-format", help="Server logs as 'text' lines or 'json' lines [default: text]."
     ),
     reload: bool = typer.Option(False, "--reload", help="Restart on code changes (development)."),
+    https: bool = typer.Option(
+        False,
+        "--https",
+        help="Serve over https with a self-signed certificate made on this computer, on every "
+        "interface, so a phone on the same network can be the Live page's camera.",
+    ),
 ) -> None:
-    """Start the web app (plan, log, video check, progress, guide) in your browser.
+    """Start the web app (plan, log, video check, live coaching, progress, guide).
 
     Video checks run on warm local worker processes (THRUSTCOACH_JOB_WORKERS, default one per
     core) or on a Ray cluster when THRUSTCOACH_RAY_ADDRESS is set. /healthz and /metrics are
@@ -57,6 +63,8 @@ def serve(
         raise UsageError(f"--workers must be at least 1, got {workers}")
     if workers > 1 and reload:
         raise UsageError("--reload runs one process: drop --workers or --reload")
+    if https and host is None:
+        host = "0.0.0.0"
     settings = load_settings(host=host, port=port, log_format=log_format)
     # Validate settings (data dir, secret key) now, so a bad setting is one clear line.
     from thrustcoach.web.app import create_app
@@ -65,8 +73,14 @@ def serve(
     create_app(settings)
     if workers > 1:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir()
+    tls: dict[str, Any] = {}
+    scheme = "http"
+    if https:
+        tls = _certificate(settings.data_dir, port=settings.port)
+        scheme = "https"
+    shown = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
     typer.echo(
-        f"ThrustCoach is running on http://{settings.host}:{settings.port} "
+        f"ThrustCoach is running on {scheme}://{shown}:{settings.port} "
         f"({workers} server process{'es' if workers > 1 else ''}; Ctrl+C stops it)"
     )
     from thrustcoach.web.timeouts import GuardedH11Protocol
@@ -86,6 +100,7 @@ def serve(
         # settings.trusted_proxies: uvicorn's own default trusts X-Forwarded-For from 127.0.0.1.
         "http": GuardedH11Protocol,
         "proxy_headers": False,
+        **tls,
     }
     if workers > 1:
         _serve_many(options)
@@ -126,6 +141,25 @@ def _serve_many(options: dict[str, Any]) -> None:
     sock = config.bind_socket()
     with contextlib.suppress(KeyboardInterrupt):
         PatientMultiprocess(config, target=server.run, sockets=[sock]).run()
+
+
+def _certificate(data_dir: Any, *, port: int) -> dict[str, Any]:
+    from thrustcoach.web.lan import lan_addresses
+    from thrustcoach.web.tls import ensure_certificate
+
+    addresses = lan_addresses()
+    cert = ensure_certificate(data_dir, addresses=addresses)
+    typer.echo(
+        f"https: {'made a new' if cert.created else 'reusing the'} self-signed certificate "
+        f"{cert.cert_path} (SHA-256 {cert.fingerprint_sha256})"
+    )
+    for address in addresses:
+        typer.echo(f"phone on this network: open https://{address}:{port}/live")
+    typer.echo(
+        "Browsers warn once about a certificate no authority signed: check the fingerprint, "
+        "then choose Advanced -> Proceed (Chrome) or Show details -> visit (Safari)."
+    )
+    return {"ssl_certfile": str(cert.cert_path), "ssl_keyfile": str(cert.key_path)}
 
 
 def register(app: typer.Typer) -> None:

@@ -29,6 +29,8 @@ from thrustcoach.web import exports
 from thrustcoach.web.compression import CompressMiddleware, precompressed_response
 from thrustcoach.web.jobs import JobStore, JobWorkers
 from thrustcoach.web.jobs.worker import JobOutcome
+from thrustcoach.web.jobs import JobStore
+from thrustcoach.web.live import LiveHub
 from thrustcoach.web.middleware import SecurityHeadersMiddleware
 from thrustcoach.web.observe import (
     JOB_SECONDS,
@@ -131,6 +133,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     exports.sweep(settings.data_dir)  # deleted accounts' exports older than a day
     app.state.login_throttle = LoginThrottle()
     app.state.secret_key = load_secret_key(settings)
+    # Live coaching sessions (one per user; finished sets under data_dir/live).
+    app.state.live = LiveHub(settings.data_dir / "live")
     install_problem_handlers(app)
     app.add_middleware(
         SessionMiddleware,

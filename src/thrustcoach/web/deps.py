@@ -10,12 +10,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 
 from thrustcoach.config import Settings
 from thrustcoach.errors import ThrustCoachError
@@ -40,6 +40,7 @@ __all__ = [
     "OptionalUser",
     "PageUser",
     "UserView",
+    "connection_user",
     "csrf_protect",
     "current_session_hash",
     "login_user",
@@ -109,6 +110,12 @@ def _session_user(request: Request, db: Session) -> User | None:
         request.session.pop(_SESSION_UID, None)
         request.session.pop(_SESSION_TOKEN, None)
     return user
+
+
+def connection_user(conn: HTTPConnection, db: Session) -> User | None:
+    """The signed-in user of any connection, a WebSocket's included (its handshake carries
+    the session cookie; FastAPI's Request-based dependencies do not run for sockets)."""
+    return _session_user(cast(Request, conn), db)
 
 
 def optional_user(request: Request, db: Db) -> User | None:

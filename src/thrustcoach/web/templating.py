@@ -27,6 +27,7 @@ NAV: tuple[tuple[str, str, bool], ...] = (
     ("/plans", "Plan", True),
     ("/log", "Log", True),
     ("/progress", "Progress", True),
+    ("/live", "Live", True),
     ("/video", "Video check", True),
     ("/guide", "Guide", False),
     ("/troubleshoot", "Troubleshoot", False),

@@ -284,6 +284,8 @@ def delete_account(
         jobs, _ = store.list_for(db, [user.athlete_id], limit=100_000)
         for job in jobs:  # the rows go with the user; the clips and reports go now
             store.remove_dir(job.id)
+        request.app.state.live.forget(user.id)  # live sets: landmarks and analyses on disk
+        request.app.state.live.store.delete_for(user.athlete_id)
     account_data.delete_user(db, user=user)  # ends every login session of the account too
     commit(db)
     logout_user(request, db)
