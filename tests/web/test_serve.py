@@ -46,6 +46,8 @@ def test_serve_with_several_workers_shares_metrics(
 def test_serve_rejects_zero_workers(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--workers", "0"]) == 2
     assert "--workers must be at least 1" in capsys.readouterr().err
+
+
 def test_serve_https_makes_a_certificate_once_and_listens_for_phones(
     monkeypatch: pytest.MonkeyPatch, tmp_path: object, capsys: pytest.CaptureFixture[str]
 ) -> None:

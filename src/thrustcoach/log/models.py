@@ -43,16 +43,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column, relationship
 
 __all__ = [
-    "MAX_ROW_ID",
     "JOB_STATES",
+    "MAX_ROW_ID",
     "AnalysisJob",
     "ApiToken",
     "Athlete",
     "Base",
     "BodyMass",
     "CoachLink",
-    "LoginSession",
     "JobRunner",
+    "LoginSession",
     "RepMetric",
     "Role",
     "SetEntry",

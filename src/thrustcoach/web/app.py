@@ -29,7 +29,6 @@ from thrustcoach.web import exports
 from thrustcoach.web.compression import CompressMiddleware, precompressed_response
 from thrustcoach.web.jobs import JobStore, JobWorkers
 from thrustcoach.web.jobs.worker import JobOutcome
-from thrustcoach.web.jobs import JobStore
 from thrustcoach.web.live import LiveHub
 from thrustcoach.web.middleware import SecurityHeadersMiddleware
 from thrustcoach.web.observe import (
