@@ -43,6 +43,8 @@ def _run(surface: str, root: Path, *, verbose: bool) -> tuple[list[Outcome], flo
         if verbose or (problems and not case.xfail):
             flag = "ok " if not problems else ("xfail" if case.xfail else "BAD")
             print(f"  {flag} {surface} {case.id}: {outcome.code} {'; '.join(problems)}")
+    if isinstance(runner, WebRunner):
+        runner.close()
     return outcomes, time.monotonic() - started
 
 

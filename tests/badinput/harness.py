@@ -226,13 +226,19 @@ class _Inputs:
         return value
 
 
+# Rows the server keeps about itself, not user data: the job runner registers on first use.
+_OPERATIONAL_TABLES = {"job_runners"}
+
+
 def count_rows(engine: Engine) -> int:
-    """Rows in every table of the log and account schema."""
+    """Rows in every table of the log and account schema (not the server's own bookkeeping)."""
     from thrustcoach.log import Base, session_scope
 
     total = 0
     with session_scope(engine, read_only=True) as s:
         for table in Base.metadata.sorted_tables:
+            if table.name in _OPERATIONAL_TABLES:
+                continue
             total += s.scalar(select(func.count()).select_from(table)) or 0
     return total
 
@@ -362,7 +368,10 @@ class WebRunner:
         from thrustcoach.web import create_app
 
         self.root = root
-        app = create_app(Settings(data_dir=root / "data", max_upload_mb=2))
+        # One job worker that replays landmark files (no MediaPipe graph built at start).
+        app = create_app(
+            Settings(data_dir=root / "data", max_upload_mb=2, job_workers=1, pose_warm_start=False)
+        )
         ann = make_account(app, "ann@example.org", name="Ann")
         client = TestClient(app, raise_server_exceptions=False, cookies=ann.client.cookies)
         set_row = client.post("/api/v1/sets", headers=ann.h, json={"side": "left", "reps": 8})
@@ -384,6 +393,11 @@ class WebRunner:
             },
         )
         self.inputs = _Inputs(root, self.web.ids)
+
+    def close(self) -> None:
+        from thrustcoach.web.app import stop_job_workers
+
+        stop_job_workers(self.web.app)
 
     def engine(self) -> Engine:
         from thrustcoach.web.db import app_engine
@@ -451,10 +465,13 @@ class WebRunner:
 
     def _settle(self) -> None:
         """Wait for analyses a case queued (their failures are part of the answer)."""
+        from thrustcoach.log import session_scope
+
         jobs = self.web.app.state.jobs
         deadline = time.monotonic() + CASE_TIMEOUT_S
         while time.monotonic() < deadline:
-            states = [j.state for j in jobs.list_for([1])]
+            with session_scope(self.engine(), read_only=True) as db:
+                states = [j.state for j in jobs.list_for(db, [1], limit=1000)[0]]
             if not any(s in ("queued", "running") for s in states):
                 return
             time.sleep(0.05)

@@ -37,7 +37,9 @@ def cli(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CliRunner]:
 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebRunner]:
-    yield WebRunner(tmp_path_factory.mktemp("badinput-web"))
+    runner = WebRunner(tmp_path_factory.mktemp("badinput-web"))
+    yield runner
+    runner.close()
     dispose_engines()
 
 

@@ -68,6 +68,6 @@ def test_annotate_into_a_missing_folder_fails_before_the_pose_run(
 ) -> None:
     out = tmp_path / "no" / "such" / "a.mp4"
     code = main(["analyze", str(set_video.path), "--annotate", str(out), "-q"])
-    assert code == 3
+    assert code == 2  # a usage error, found before any frame is decoded
     err = capsys.readouterr().err
     assert "folder" in err and "does not exist" in err and "Traceback" not in err

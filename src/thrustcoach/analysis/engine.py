@@ -16,7 +16,6 @@ Stages, in order::
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -303,9 +302,7 @@ class Engine:
         self._rows.append(t, raw, xy, vis, gap)
         prev = self._last_raw if self._last_raw is not None else raw[:1]
         moved = np.linalg.norm(np.diff(np.concatenate([prev, raw]), axis=0), axis=-1)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # rows where nothing was seen
-            jump = np.nanmedian(moved, axis=1)
+        jump = _nanmedian_rows(moved)
         self._last_raw = raw[-1:]
         feats = row_features(xy, jump)
         self._reservoir.push(feats)
@@ -379,8 +376,9 @@ class Engine:
         planted leg changes; from the front the hips' rise) and that leg's knee angle."""
         if self._kind == "rise":
             return hip_rise(xy, shin_px=ctx.shin_px), np.full(xy.shape[0], np.nan)
-        by_leg = {leg: compute_angles(build_chains(xy, leg))["hip"] for leg in _LEGS}
-        knees = {leg: compute_angles(build_chains(xy, leg))["knee"] for leg in _LEGS}
+        angles = {leg: compute_angles(build_chains(xy, leg)) for leg in _LEGS}
+        by_leg = {leg: a["hip"] for leg, a in angles.items()}
+        knees = {leg: a["knee"] for leg, a in angles.items()}
         out = np.empty(xy.shape[0])
         knee_out = np.empty(xy.shape[0])
         tie = self.cfg.legs.tie_s
@@ -922,6 +920,18 @@ def _fill_nan(x: Arr) -> Arr:
         return np.nan_to_num(x)
     idx = np.arange(x.shape[0])
     return np.interp(idx, idx[ok], x[ok])
+
+
+def _nanmedian_rows(a: Arr) -> Arr:
+    """``np.nanmedian(a, axis=1)`` (NaN where a row has nothing), without its slow path for
+    small arrays (it ran once per frame when the live feed pushes frame by frame)."""
+    s = np.sort(a, axis=1)  # NaN sort last
+    n = np.isfinite(a).sum(axis=1)
+    out = np.full(a.shape[0], np.nan)
+    ok = np.flatnonzero(n > 0)
+    lo, hi = (n[ok] - 1) // 2, n[ok] // 2
+    out[ok] = 0.5 * (s[ok, lo] + s[ok, hi])
+    return out
 
 
 def _smooth_cols(x: Arr, rate: float, sigma_s: float) -> Arr:

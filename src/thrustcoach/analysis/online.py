@@ -54,10 +54,12 @@ class Resampler:
         self.t0: float | None = None
         self.next_k = 0
         self.latest_t = -math.inf
-        # Recent valid samples per channel: (time, value) kept until no grid row needs them.
-        self._times: list[deque[float]] = [deque() for _ in range(n_channels)]
-        self._values: list[deque[float]] = [deque() for _ in range(n_channels)]
-        self._frame_times: deque[float] = deque()  # every frame, for the gap length
+        # Recent frames (time, values with NaN = missing), kept while a grid row may need
+        # them: a row is only bridged between samples at most max_gap_s apart, so frames
+        # older than that before the next row are of no use (bounded memory).
+        self._t = np.empty(0)
+        self._v = np.empty((0, n_channels))
+        self._last_seen = np.full(n_channels, np.nan)  # each channel's latest valid sample
 
     def grid_time(self, k: int | NDArray[Any]) -> Arr:
         assert self.t0 is not None
@@ -67,16 +69,26 @@ class Resampler:
         """Add frames ``(n,)`` x ``(n, C)`` (NaN = missing); return the settled grid rows
         ``(times, values (m, C), gap_s)`` where ``gap_s`` is the distance between the
         recorded frames around each row."""
-        for t, row in zip(time_s.tolist(), values, strict=True):
-            if t <= self.latest_t:
-                continue  # out of order or repeated: the series is strictly increasing
+        t = np.asarray(time_s, dtype=np.float64)
+        if t.size == 0:
+            return self._emit(final=False)
+        # Out of order or repeated frames are dropped: the series is strictly increasing.
+        keep = np.empty(t.size, dtype=bool)
+        latest = self.latest_t
+        for i, ti in enumerate(t.tolist()):
+            keep[i] = ti > latest
+            latest = max(latest, ti)
+        if keep.any():
+            t, v = t[keep], np.asarray(values, dtype=np.float64)[keep]
             if self.t0 is None:
-                self.t0 = t
-            self.latest_t = t
-            self._frame_times.append(t)
-            for c in np.flatnonzero(np.isfinite(row)).tolist():
-                self._times[c].append(t)
-                self._values[c].append(float(row[c]))
+                self.t0 = float(t[0])
+            self.latest_t = float(t[-1])
+            self._t = np.concatenate([self._t, t])
+            self._v = np.concatenate([self._v, v])
+            seen = np.isfinite(v)
+            last_row = np.where(seen.any(axis=0), seen.shape[0] - 1 - np.argmax(seen[::-1], 0), -1)
+            got = last_row >= 0
+            self._last_seen[got] = t[last_row[got]]
         return self._emit(final=False)
 
     def flush(self) -> tuple[Arr, Arr, Arr]:
@@ -86,13 +98,10 @@ class Resampler:
     def _settled_until(self, final: bool) -> float:
         if final or self.t0 is None:
             return self.latest_t
-        until = self.latest_t
-        for times in self._times:
-            # A channel not seen yet counts as last seen at the first frame.
-            last = times[-1] if times else self.t0
-            if self.latest_t - last <= self.max_gap_s:
-                until = min(until, last)
-        return until
+        # A channel not seen yet counts as last seen at the first frame.
+        last = np.where(np.isfinite(self._last_seen), self._last_seen, self.t0)
+        waiting = self.latest_t - last <= self.max_gap_s
+        return float(min(self.latest_t, np.min(last[waiting], initial=math.inf)))
 
     def _emit(self, *, final: bool) -> tuple[Arr, Arr, Arr]:
         empty = (np.empty(0), np.empty((0, self.n_channels)), np.empty(0))
@@ -102,32 +111,45 @@ class Resampler:
         last_k = math.floor((until - self.t0) / self.dt + _EPS / self.dt)
         if last_k < self.next_k:
             return empty
-        ks = np.arange(self.next_k, last_k + 1)
-        grid = self.grid_time(ks)
-        out = np.full((ks.size, self.n_channels), np.nan)
-        for c in range(self.n_channels):
-            out[:, c] = self._interp_channel(c, grid)
+        grid = self.grid_time(np.arange(self.next_k, last_k + 1))
+        out = self._interp(grid)
         gap = self._gaps(grid)
         self.next_k = last_k + 1
         self._trim(float(self.grid_time(self.next_k)))
         return grid, out, gap
 
-    def _interp_channel(self, c: int, grid: Arr) -> Arr:
-        times = np.fromiter(self._times[c], dtype=np.float64, count=len(self._times[c]))
-        if times.size == 0:
-            return np.full(grid.shape, np.nan)
-        vals = np.fromiter(self._values[c], dtype=np.float64, count=len(self._values[c]))
-        # First sample at or after the row (a row may sit a rounding error past a frame).
-        hi = np.searchsorted(times, grid - _EPS, side="left")
-        lo = np.clip(hi - 1, 0, times.size - 1)
-        hi_c = np.clip(hi, 0, times.size - 1)
-        exact = (hi < times.size) & (np.abs(times[hi_c] - grid) <= _EPS)
-        bracketed = (hi > 0) & (hi < times.size) & (times[hi_c] - times[lo] <= self.max_gap_s)
-        res = np.interp(np.minimum(grid, times[-1]), times, vals)
+    def _interp(self, grid: Arr) -> Arr:
+        """Each channel linearly interpolated at ``grid`` between its valid samples around
+        the row (a sample on the row itself counts), NaN where they are more than
+        ``max_gap_s`` apart or one side has none yet."""
+        t, v = self._t, self._v
+        n, c = v.shape
+        valid = np.isfinite(v)
+        idx = np.arange(n)[:, None]
+        # prev_valid[i]: last valid sample at index <= i; next_valid[i]: first at index >= i.
+        prev_valid = np.maximum.accumulate(np.where(valid, idx, -1), axis=0)
+        next_valid = np.minimum.accumulate(np.where(valid, idx, n)[::-1], axis=0)[::-1]
+        prev_valid = np.vstack([np.full((1, c), -1), prev_valid])  # row j+1: index <= j
+        next_valid = np.vstack([next_valid, np.full((1, c), n)])
+        j = np.searchsorted(t, grid - _EPS, side="left")  # first frame at/after the row
+        hi = next_valid[j]  # (m, C)
+        lo = prev_valid[j]  # last valid frame strictly before the row (index <= j - 1)
+        has_hi = hi < n
+        hi_c = np.minimum(hi, n - 1)
+        lo_c = np.maximum(lo, 0)
+        cols = np.arange(c)[None, :]
+        t_hi, t_lo = t[hi_c], t[lo_c]
+        g = grid[:, None]
+        exact = has_hi & (np.abs(t_hi - g) <= _EPS)
+        bracketed = has_hi & (lo >= 0) & (t_hi - t_lo <= self.max_gap_s)
+        v_hi, v_lo = v[hi_c, cols], v[lo_c, cols]
+        span = np.where(t_hi > t_lo, t_hi - t_lo, 1.0)
+        w = np.clip((g - t_lo) / span, 0.0, 1.0)
+        res = np.where(exact, v_hi, v_lo + w * (v_hi - v_lo))
         return np.where(exact | bracketed, res, np.nan)
 
     def _gaps(self, grid: Arr) -> Arr:
-        ft = np.fromiter(self._frame_times, dtype=np.float64, count=len(self._frame_times))
+        ft = self._t
         pos = np.clip(np.searchsorted(ft, grid, side="left"), 1, max(ft.size - 1, 1))
         if ft.size < 2:
             return np.zeros(grid.shape)
@@ -136,13 +158,13 @@ class Resampler:
         return np.where(on_frame <= _EPS, 0.0, gap)
 
     def _trim(self, next_grid_t: float) -> None:
-        # Keep one sample before the next row (to interpolate from) and anything newer.
-        for times, vals in zip(self._times, self._values, strict=True):
-            while len(times) > 1 and times[1] <= next_grid_t:
-                times.popleft()
-                vals.popleft()
-        while len(self._frame_times) > 2 and self._frame_times[1] <= next_grid_t:
-            self._frame_times.popleft()
+        # Keep the last frame before the oldest moment a future row may bridge from, and
+        # everything newer (and at least two frames, for the gap lengths).
+        cut = int(np.searchsorted(self._t, next_grid_t - self.max_gap_s - self.dt, "right")) - 1
+        cut = min(max(cut, 0), max(self._t.size - 2, 0))
+        if cut:
+            self._t = self._t[cut:]
+            self._v = self._v[cut:]
 
 
 class CenteredSmoother:
