@@ -152,6 +152,9 @@ def _sign_up_with_plan(pg: Any, base: str) -> None:
     create_plan(pg, base, start=dt.date.today(), weak_side="right")
 
 
+# A real-time stream: on a loaded machine the page may stall long enough to hide a lift
+# (see pytest-rerunfailures in pyproject.toml); a second failure is a real one.
+@pytest.mark.flaky(reruns=1)
 def test_live_page_counts_speaks_and_logs_a_generated_set(server: Server, tmp_path: Path) -> None:
     if not CHROMIUM:
         pytest.skip("THRUSTCOACH_CHROMIUM is not set (scripts/services.sh installs chromium)")
@@ -211,6 +214,7 @@ def _mediapipe_available() -> bool:
     return True
 
 
+@pytest.mark.flaky(reruns=1)
 @pytest.mark.clips
 @pytest.mark.mediapipe
 @pytest.mark.parametrize(("name", "truth"), REAL)
