@@ -93,6 +93,7 @@ class OcclusionConfig(_Frozen):
     seen_visibility: float = Field(ge=0, le=1)
     min_seen_share: float = Field(ge=0, le=1)
     max_jitter_shins: float = Field(gt=0)
+    hidden_min_range_deg: float = Field(default=20.0, gt=0)
 
 
 class KneeConfig(_Frozen):

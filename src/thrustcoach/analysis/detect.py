@@ -69,8 +69,10 @@ class RepDetector:
         lift_speed_floor: float,
         split_dip: float,
         complete_fraction: float,
+        hidden_min_range: float | None = None,
     ) -> None:
         self.min_range = min_range
+        self.hidden_min_range = hidden_min_range if hidden_min_range is not None else min_range
         self.rate_hz = rate_hz
         self.speed_fraction = speed_fraction
         self.settle_rows = settle_rows
@@ -98,19 +100,32 @@ class RepDetector:
         self.reps_in_segment = 0
         self._prev: tuple[int, float] | None = None
         self._prev2: tuple[int, float] | None = None
+        self._hidden = False
         self.phase: Phase = "rest"
         self._lift_speed = 0.0  # peak speed of the current lift
 
-    def push(self, rows: NDArray[np.int64], values: Arr) -> list[DetectorEvent]:
+    def push(
+        self, rows: NDArray[np.int64], values: Arr, hidden: NDArray[np.bool_] | None = None
+    ) -> list[DetectorEvent]:
+        """Feed rows of the smoothed rep signal; ``hidden`` marks rows where the landmarks
+        behind the signal were mostly not seen (a plate over the hips): there a dip at the
+        top is not trusted to split a held lockout in two."""
         events: list[DetectorEvent] = []
-        for r, x in zip(rows.tolist(), values.tolist(), strict=True):
+        flags = hidden.tolist() if hidden is not None else [False] * len(rows)
+        for r, x, h in zip(rows.tolist(), values.tolist(), flags, strict=True):
             if not math.isfinite(x):
                 continue
+            self._hidden = bool(h)
             if self.seg_start is None:
                 self.seg_start = r
             speed = self._speed(r, x)
             self._step(r, x, speed, events)
         return events
+
+    @property
+    def _range(self) -> float:
+        """The rise and drop a rep needs: more where the signal's landmarks are hidden."""
+        return self.hidden_min_range if self._hidden else self.min_range
 
     def _speed(self, r: int, x: float) -> float:
         prev2 = self._prev2
@@ -140,8 +155,8 @@ class RepDetector:
             self.dip_row, self.dip_val = r, x
             self.shelf = None
         if x > self.hi_val:
-            sagged = self.hi_val - self.dip_val >= self.split_dip
-            if sagged and self.shelf is None and self.hi_val - self.lo_val >= self.min_range:
+            sagged = not self._hidden and self.hi_val - self.dip_val >= self.split_dip
+            if sagged and self.shelf is None and self.hi_val - self.lo_val >= self._range:
                 self.shelf = Candidate(
                     peak_row=self.hi_row,
                     peak_value=self.hi_val,
@@ -156,7 +171,7 @@ class RepDetector:
         elif x < self.dip_val:
             self.dip_row, self.dip_val = r, x
         shelf = self.shelf
-        if shelf is not None and x - shelf.low_value >= self.min_range:
+        if shelf is not None and x - shelf.low_value >= self._range:
             # The first lockout's lowering stopped almost at once and a new lift began
             # from there: that was a rep of its own.
             events.append(DetectorEvent("complete", r, candidate=shelf))
@@ -171,16 +186,16 @@ class RepDetector:
             self._phase(r, "pause", events)
         started_high = (
             self.reps_in_segment == 0
-            and self.seg_hi_val - x >= self.min_range
-            and self.seg_hi_val - self.seg_min_before_hi < self.min_range
+            and self.seg_hi_val - x >= self._range
+            and self.seg_hi_val - self.seg_min_before_hi < self._range
         )
         if started_high:
             # The recording began at (or near) a lockout and the hips are coming down.
             self._start_lowering(r, x, speed, self.seg_hi_row, self.seg_hi_val, None, events)
             return
-        if self.hi_val - x < self.min_range:
+        if self.hi_val - x < self._range:
             return
-        if self.hi_val - self.lo_val >= self.min_range:
+        if self.hi_val - self.lo_val >= self._range:
             self._start_lowering(r, x, speed, self.hi_row, self.hi_val, self.lo_row, events)
         else:  # a small bump, then a drop: nothing to count; look again from here
             self.lo_row = self.hi_row = self.dip_row = r
@@ -215,7 +230,7 @@ class RepDetector:
         if x < cand.low_value:
             cand.low_row, cand.low_value = r, x
         cand.lowering_speed = max(cand.lowering_speed, -speed)
-        rebound = x - cand.low_value >= 0.5 * self.min_range
+        rebound = x - cand.low_value >= 0.5 * self._range
         if -speed < self.complete_fraction * cand.lowering_speed:
             cand.slow_rows += 1
         else:
@@ -247,7 +262,7 @@ class RepDetector:
         events: list[DetectorEvent] = []
         if self.cand is not None:
             events.append(DetectorEvent("complete", last_row, candidate=self.cand))
-        elif self.seg_start is not None and self.hi_val - self.lo_val >= self.min_range:
+        elif self.seg_start is not None and self.hi_val - self.lo_val >= self._range:
             cand = Candidate(
                 peak_row=self.hi_row,
                 peak_value=self.hi_val,

@@ -137,6 +137,7 @@ class Engine:
             [names.index(f"{s}_{j}") if f"{s}_{j}" in names else -1 for s in SIDES for j in JOINTS]
         )
         self.rate = c.grid.rate_hz
+        self._hip_cols = [SIDES.index(s) * len(JOINTS) + JOINTS.index("hip") for s in SIDES]
         self._swaps = SwapCorrector(
             max_swap_s=c.legs.max_swap_s,
             ratio=c.legs.swap_ratio,
@@ -185,6 +186,7 @@ class Engine:
             lift_speed_floor=c.reps.lift_speed_floor,
             split_dip=c.reps.split_dip_deg,
             complete_fraction=c.reps.complete_fraction,
+            hidden_min_range=c.occlusion.hidden_min_range_deg,
         )
         self._segment = 0
         self._seg_start_row = 0
@@ -418,7 +420,23 @@ class Engine:
             return []
         rows = np.arange(self._det_row, self._det_row + n, dtype=np.int64)
         self._det_row += n
-        return self._on_detector(self._detector.push(rows, values))
+        return self._on_detector(self._detector.push(rows, values, self._hips_hidden(rows)))
+
+    def _hips_hidden(self, rows: NDArray[np.int64]) -> NDArray[np.bool_]:
+        """Per row: were the hips mostly unseen over the last second (neither hip's
+        confidence at seen_visibility in at least min_seen_share of the rows)?"""
+        occ = self.cfg.occlusion
+        r = self._rows
+        vis = r.vis[:, self._hip_cols]
+        seen = (vis.max(axis=1) >= occ.seen_visibility).astype(np.float64)
+        window = max(round(self.rate), 1)
+        out = np.zeros(rows.shape[0], dtype=bool)
+        for i, row in enumerate(rows.tolist()):
+            j = row - r.start
+            if 0 <= j < seen.shape[0]:
+                part = seen[max(j - window + 1, 0) : j + 1]
+                out[i] = float(part.mean()) < occ.min_seen_share
+        return out
 
     def _on_detector(
         self, det_events: list[DetectorEvent], *, final: bool = False
