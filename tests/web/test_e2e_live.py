@@ -175,7 +175,15 @@ def test_live_page_counts_speaks_and_logs_a_generated_set(server: Server, tmp_pa
         pg.goto(server.base + "/live")
         expect(pg.locator("#plan-label")).to_contain_text("right leg")
         seen = _run_set(
-            pg, server.base, expected={"right": 3}, timeout_s=60, shots=shots, name="generated"
+            pg,
+            server.base,
+            expected={"right": 3},
+            timeout_s=60,
+            shots=shots,
+            name="generated",
+            # The "Nobody in view" hint is tested in tests/live; waiting for it here within the
+            # clip's 6 s empty tail failed on a loaded 2-core CI machine (the stream lags).
+            wait_empty=False,
         )
         offline = _counts(analyze(series, options=AnalysisOptions(pause_s=1, lowering_s=2)))
         assert seen["shown"] == offline == {"left": 0, "right": 3, "both": 0}
