@@ -427,14 +427,21 @@ class Engine:
         confidence at seen_visibility in at least min_seen_share of the rows)?"""
         occ = self.cfg.occlusion
         r = self._rows
-        vis = r.vis[:, self._hip_cols]
-        seen = (vis.max(axis=1) >= occ.seen_visibility).astype(np.float64)
         window = max(round(self.rate), 1)
         out = np.zeros(rows.shape[0], dtype=bool)
+        if rows.size == 0:
+            return out
+        # Only the rows these windows reach (not the whole buffer: this runs every frame live).
+        lo = max(int(rows[0]) - r.start - window + 1, 0)
+        hi = min(int(rows[-1]) - r.start + 1, r.vis.shape[0])
+        if hi <= lo:
+            return out
+        vis = r.vis[lo:hi, self._hip_cols]
+        seen = (vis.max(axis=1) >= occ.seen_visibility).astype(np.float64)
         for i, row in enumerate(rows.tolist()):
             j = row - r.start
-            if 0 <= j < seen.shape[0]:
-                part = seen[max(j - window + 1, 0) : j + 1]
+            if 0 <= j < r.vis.shape[0]:
+                part = seen[max(j - window + 1, 0) - lo : j + 1 - lo]
                 out[i] = float(part.mean()) < occ.min_seen_share
         return out
 
