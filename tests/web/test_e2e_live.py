@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,14 @@ SPEECH_STUB = """
     addEventListener() {}, removeEventListener() {},
   };
   Object.defineProperty(window, "speechSynthesis", { value: stub, configurable: true });
+  // every phase the page shows, however briefly (polling the element can miss a 1 s hold)
+  window.__phases = [];
+  document.addEventListener("DOMContentLoaded", () => {
+    const el = document.getElementById("live-phase");
+    if (!el) return;
+    new MutationObserver(() => window.__phases.push(el.textContent.trim()))
+      .observe(el, { childList: true, characterData: true, subtree: true });
+  });
 })();
 """
 
@@ -116,12 +125,13 @@ def _run_set(
 
     pg.goto(base + "/live")
     pg.get_by_role("button", name="Start camera").click()
-    try:
-        expect(pg.locator("#live-phase")).to_have_text("Hold at the top", timeout=timeout_s * 1000)
-    except AssertionError as exc:  # say what the page said
-        status = pg.locator("#live-status").inner_text()
-        error = pg.locator("#live-error").inner_text()
-        raise AssertionError(f"no rep started; page status {status!r}, error {error!r}") from exc
+    deadline = time.monotonic() + timeout_s
+    while not pg.evaluate("window.__phases.includes('Hold at the top')"):
+        if time.monotonic() > deadline:  # say what the page said
+            status = pg.locator("#live-status").inner_text()
+            error = pg.locator("#live-error").inner_text()
+            raise AssertionError(f"no rep started; page status {status!r}, error {error!r}")
+        pg.wait_for_timeout(200)
     pg.screenshot(path=str(shots / f"live_{name}_midset.png"))
     for side, n in expected.items():
         if n:
