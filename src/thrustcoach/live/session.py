@@ -180,9 +180,14 @@ class LiveSession:
     # --- frames ----------------------------------------------------------------------
     def process(self, image_bgr: NDArray[np.uint8], *, time_s: float) -> FrameUpdate:
         """Estimate the pose in one upright BGR frame taken at ``time_s`` (session clock)."""
-        pose = self.estimator.process(image_bgr, time_s=time_s)
         height, width = image_bgr.shape[:2]
+        pose = self.estimate(image_bgr, time_s=time_s)
         return self.feed(time_s, pose, width=width, height=height)
+
+    def estimate(self, image_bgr: NDArray[np.uint8], *, time_s: float) -> PoseResult | None:
+        """The pose model alone (a server runs it on frame n+1 while :meth:`feed` takes n;
+        frames must still reach :meth:`feed` in order)."""
+        return self.estimator.process(image_bgr, time_s=time_s)
 
     def feed(
         self, time_s: float, pose: PoseResult | None, *, width: int, height: int

@@ -267,7 +267,8 @@ class LiveEntry:
     id: str
     user_id: int
     athlete_id: int
-    executor: ThreadPoolExecutor
+    executor: ThreadPoolExecutor  # the engine, the coach and the set's bookkeeping
+    pose_executor: ThreadPoolExecutor  # the pose model: frame n+1 while the engine takes n
     session: LiveSession | None = None
     ws: Any = None  # the attached WebSocket (None: waiting for the page to come back)
     disconnected_at: float | None = None
@@ -283,8 +284,17 @@ class LiveEntry:
     send_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def run(self, fn: Any, *args: Any) -> Any:
-        """Run ``fn`` on this session's own thread (MediaPipe and the engine live there)."""
+        """Run ``fn`` on this session's engine thread (sets, events, logging run in order)."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+
+    async def run_pose(self, fn: Any, *args: Any) -> Any:
+        """Run ``fn`` on this session's pose thread (the estimator is built and used there)."""
+        return await asyncio.get_running_loop().run_in_executor(self.pose_executor, fn, *args)
+
+    def shutdown(self) -> None:
+        """Stop both threads once their queued work is done (nothing waits for them)."""
+        self.executor.shutdown(wait=False)
+        self.pose_executor.shutdown(wait=False)
 
 
 class LiveHub:
@@ -316,12 +326,15 @@ class LiveHub:
             user_id=user_id,
             athlete_id=athlete_id,
             executor=ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"live-{user_id}"),
+            pose_executor=ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix=f"live-pose-{user_id}"
+            ),
         )
         self.entries[user_id] = entry
         return entry
 
     def build_session(self, entry: LiveEntry) -> LiveSession:
-        """(On the entry's thread.) The pose estimator takes a moment to start."""
+        """(On the entry's pose thread.) The pose estimator takes a moment to start."""
         if entry.session is None:
             spec = self.pose_spec or LIVE_ESTIMATOR
             entry.session = LiveSession(spec.create(), plan=entry.plan)
@@ -371,18 +384,18 @@ class LiveHub:
                         outcome.result.summary.rep_count,
                         stored.folder,
                     )
-                await entry.run(session.close)
+                await entry.run_pose(session.close)
             except Exception:  # the estimator or disk failed: never take the server down
                 logger.exception("closing the live session of user %s failed", entry.user_id)
-        entry.executor.shutdown(wait=False)
+        entry.shutdown()
 
     def forget(self, user_id: int) -> None:
         """Drop a user's session without keeping its set (the account is being deleted)."""
         entry = self.entries.pop(user_id, None)
         if entry is not None:
             if entry.session is not None:
-                entry.executor.submit(entry.session.close)
-            entry.executor.shutdown(wait=False)
+                entry.pose_executor.submit(entry.session.close)
+            entry.shutdown()
 
     async def close_all(self) -> None:
         for user_id, entry in list(self.entries.items()):

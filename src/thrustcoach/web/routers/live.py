@@ -14,7 +14,9 @@ The socket protocol (JSON text messages, frames as binary messages):
   or device has the session: reconnect with ``takeover``), ``taken_over``, ``error``.
 
 Frames are never queued: while the pose model works on one frame, a newer one replaces the
-waiting one (the page also sends at most two unanswered frames).
+waiting one (the page also sends at most two unanswered frames). The pose model and the
+engine run on two threads of the session, so the model starts on frame n+1 while the engine,
+the coach and the answer take frame n; the engine sees the frames in order.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import logging
 import struct
 import time
 from collections import deque
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -338,10 +341,10 @@ async def _attach(
     if entry.session is None:
         await _send(entry, {"type": "status", "message": "Starting the pose model…"})
         try:
-            await entry.run(hub.build_session, entry)
+            await entry.run_pose(hub.build_session, entry)
         except ThrustCoachError as exc:
             hub.entries.pop(user_id, None)
-            entry.executor.shutdown(wait=False)
+            entry.shutdown()
             await _refuse(ws, CLOSE_ERROR, f"The server cannot track poses: {exc}")
             return None
     session = entry.session
@@ -490,20 +493,38 @@ def _summary(outcome: SetOutcome) -> dict[str, Any]:
 
 
 async def _process_frames(ws: WebSocket, hub: LiveHub, entry: LiveEntry, slot: _Slot) -> None:
+    """Two stages: the pose model (pose thread), then engine + coach + answer (engine
+    thread), with one estimated frame at most waiting between them."""
     session = entry.session
     assert session is not None
+    handoff: asyncio.Queue[tuple[int, _Estimated | None, int]] = asyncio.Queue(maxsize=1)
+    engine_stage = asyncio.create_task(_engine_stage(ws, entry, session, handoff))
+    try:
+        while entry.ws is ws:
+            data, dropped = await slot.take()
+            client_ms, seq = _HEADER.unpack_from(data)
+            try:
+                frame = await entry.run_pose(_estimate, session, data, client_ms)
+            except Exception:  # a frame the pose model choked on must not end the session
+                logger.exception("live frame %s failed", seq)
+                frame = None
+            await handoff.put((seq, frame, dropped))
+    finally:
+        engine_stage.cancel()
+
+
+async def _engine_stage(
+    ws: WebSocket,
+    entry: LiveEntry,
+    session: Any,
+    handoff: asyncio.Queue[tuple[int, _Estimated | None, int]],
+) -> None:
     done: deque[float] = deque(maxlen=60)
     bad_sent = False
     while entry.ws is ws:
-        data, dropped = await slot.take()
+        seq, frame, dropped = await handoff.get()
         entry.dropped += dropped
-        client_ms, seq = _HEADER.unpack_from(data)
-        try:
-            update = await entry.run(_process_one, session, data, client_ms, dropped)
-        except Exception:  # a frame the pose model choked on must not end the session
-            logger.exception("live frame %s failed", seq)
-            update = None
-        if update is None:
+        if frame is None:
             if not bad_sent:
                 bad_sent = True
                 await _send(
@@ -514,6 +535,12 @@ async def _process_frames(ws: WebSocket, hub: LiveHub, entry: LiveEntry, slot: _
                         "(not a JPEG, or older than the last one): skipped.",
                     },
                 )
+            await _send(entry, {"type": "frame", "seq": seq, "skipped": True})
+            continue
+        try:
+            update = await entry.run(_feed_one, session, frame, dropped)
+        except Exception:  # the engine must not end the session either
+            logger.exception("live frame %s failed in the engine", seq)
             await _send(entry, {"type": "frame", "seq": seq, "skipped": True})
             continue
         entry.processed += 1
@@ -532,9 +559,19 @@ async def _process_frames(ws: WebSocket, hub: LiveHub, entry: LiveEntry, slot: _
         await _send(entry, message)
 
 
-def _process_one(
-    session: Any, data: bytes, client_ms: float, dropped: int
-) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class _Estimated:
+    """One decoded frame's pose (``pose`` None: nobody found) on the session clock."""
+
+    time_s: float
+    pose: Any
+    width: int
+    height: int
+
+
+def _estimate(session: Any, data: bytes, client_ms: float) -> _Estimated | None:
+    """(Pose thread.) Decode the JPEG and run the pose model; None for an unreadable frame
+    or one older than the last."""
     import cv2
 
     image = cv2.imdecode(np.frombuffer(data, np.uint8, offset=_HEADER.size), cv2.IMREAD_COLOR)
@@ -543,8 +580,15 @@ def _process_one(
     t = session.clock.to_session(client_ms / 1000.0, wall_s=time.monotonic())
     if t is None:
         return None
+    height, width = image.shape[:2]
+    pose = session.estimate(np.asarray(image, dtype=np.uint8), time_s=t)
+    return _Estimated(time_s=t, pose=pose, width=width, height=height)
+
+
+def _feed_one(session: Any, frame: _Estimated, dropped: int) -> dict[str, Any]:
+    """(Engine thread.) One estimated frame into the set: the page's answer."""
     if dropped:
         session.note_dropped(dropped)
-    update = session.process(np.asarray(image, dtype=np.uint8), time_s=t)
+    update = session.feed(frame.time_s, frame.pose, width=frame.width, height=frame.height)
     out: dict[str, Any] = update.as_dict()
     return out
