@@ -37,6 +37,7 @@ class FilteringConfig(_Frozen):
     max_gap_s: float = Field(ge=0)
     min_visibility: float = Field(ge=0, le=1)
     position_sigma_s: float = Field(gt=0)
+    position_truncate_sd: float = Field(default=3.0, ge=1.0, le=4.0)
     min_weight: float = Field(gt=0, le=1)
 
 

@@ -148,6 +148,7 @@ class Engine:
             n_channels=2 * K,
             sigma_rows=c.filtering.position_sigma_s * self.rate,
             min_weight=c.filtering.min_weight,
+            truncate=c.filtering.position_truncate_sd,
         )
         self._pending: list[tuple[Arr, Arr, Arr, Arr]] = []  # grid rows awaiting smoothing
         self._pending_n = 0
