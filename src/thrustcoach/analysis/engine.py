@@ -34,14 +34,17 @@ from thrustcoach.analysis.detect import Candidate, DetectorEvent, RepDetector
 from thrustcoach.analysis.events import EngineEvent, PhaseName
 from thrustcoach.analysis.faults import FaultContext, detect_faults
 from thrustcoach.analysis.legs import JOINTS, SIDES, StanceTracker, SwapCorrector, point_index
-from thrustcoach.analysis.metrics import METRIC_POINTS, rep_metrics
+from thrustcoach.analysis.metrics import rep_metrics
 from thrustcoach.analysis.online import CenteredSmoother, Resampler, Reservoir
-from thrustcoach.analysis.phases import (
-    PhaseTimes,
-    angular_speed,
-    braking_s,
-    phase_speed,
-    time_phases,
+from thrustcoach.analysis.phases import PhaseTimes, phase_speed, time_phases
+from thrustcoach.analysis.repwindow import (
+    braking,
+    edge_phases,
+    fill_nan,
+    hidden_metrics,
+    hips_rose,
+    next_lift_gap,
+    smooth_cols,
 )
 from thrustcoach.analysis.result import AnalysisOptions, FaultFinding, RepResult
 from thrustcoach.analysis.signals import LegChoice, Signals, build_chains, hip_rise, signals_for
@@ -571,7 +574,7 @@ class Engine:
             hip_width_px=ctx.hip_width_px,
         )
         signal = sig.rise if self._kind == "rise" else sig.hip
-        guessed = _fill_nan(signal)
+        guessed = fill_nan(signal)
         speeds = [
             phase_speed(guessed, rate_hz=self.rate, window_s=w, polyorder=cfg.reps.fit_polyorder)
             for w in cfg.reps.fit_windows_s
@@ -589,12 +592,13 @@ class Engine:
             at_recording_start=w0 == seg_start,
             at_recording_end=final,
         )
-        if not edge and not self._hips_rose(sig.rise, ph):
+        need = cfg.reps.min_hip_rise_shins * float(np.degrees(1.0))
+        if not edge and not hips_rose(sig.rise, ph, need_deg=need):
             return []
         rise = float(guessed[ph.peak] - min(guessed[ph.bottom_before], guessed[ph.bottom_after]))
         bottom_level = float(guessed[ph.bottom_after if ph.lift_cut else ph.bottom_before])
         if edge:
-            ph = _edge_phases(ph, t)
+            ph = edge_phases(ph, t)
         if not edge and not self._rise_ok(float(guessed[ph.peak]), leg):
             return []
         m = rep_metrics(
@@ -605,11 +609,26 @@ class Engine:
             knee_yaw_gain=cfg.knee.yaw_leak_bench
             if ctx.on_bench(cfg.exercise)
             else cfg.knee.yaw_leak_floor,
-            free_hip_smooth=_smooth_cols(sig.free_hip, self.rate, cfg.reps.speed_sigma_s),
+            free_hip_smooth=smooth_cols(
+                sig.free_hip, rate_hz=self.rate, sigma_s=cfg.reps.speed_sigma_s
+            ),
         )
-        m["bottom_turnaround_s"] = self._next_lift_gap(ph, t, sig.rise, cut=final)
-        m["braking_s"] = self._braking(ph, guessed)
-        hidden = self._hidden(w0, ph, leg, m, ctx)
+        m["bottom_turnaround_s"] = next_lift_gap(
+            ph, t, sig.rise, cut=final, rate_hz=self.rate, reps=cfg.reps
+        )
+        m["braking_s"] = braking(ph, guessed, rate_hz=self.rate, reps=cfg.reps)
+        start_row = self._row_of(ph.start_s)
+        lo = max(start_row, w0) - rows.start
+        hi = max(self._row_of(ph.end_s), start_row + 1) - rows.start
+        hidden, hidden_points = hidden_metrics(
+            rows.vis[lo : hi + 1],
+            rows.raw[lo : hi + 1],
+            rows.xy[lo : hi + 1],
+            leg=leg,
+            metrics=m,
+            occ=cfg.occlusion,
+            scale_px=ctx.scale_px,
+        )
         provisional = m["bottom_turnaround_s"] is not None
         events: list[EngineEvent] = []
         if self.reps and self.reps[-1].segment == self._segment:
@@ -625,7 +644,7 @@ class Engine:
             bottom_level=bottom_level,
             provisional=provisional,
             gap_s=gap,
-            hidden_points=self._hidden_points if hidden else (),
+            hidden_points=hidden_points,
         )
         self.reps.append(record)
         self._counts[record.side.value] += 1
@@ -646,99 +665,6 @@ class Engine:
         bottom = float(np.median([r.bottom_level for r in recent]))
         rng = float(np.median([r.rise for r in recent]))
         return peak - bottom >= self.cfg.reps.min_rise_share * rng
-
-    def _hidden(
-        self, w0: int, ph: PhaseTimes, leg: LegChoice, m: dict[str, float | None], ctx: BodyContext
-    ) -> tuple[str, ...]:
-        """Metrics whose landmarks were hidden or jumping during the rep: set to None."""
-        occ = self.cfg.occlusion
-        rows = self._rows
-        lo = self._row_of(ph.start_s) - rows.start
-        hi = self._row_of(ph.end_s) - rows.start
-        lo, hi = max(lo, w0 - rows.start), max(hi, lo + 1)
-        vis = rows.vis[lo : hi + 1]
-        raw = rows.raw[lo : hi + 1]
-        xy = rows.xy[lo : hi + 1]
-        work = leg if leg != "both" else "both"
-        free = {"left": "right", "right": "left", "both": "both"}[leg]
-        hidden_points: set[str] = set()
-        bad: list[str] = []
-        for metric, points in METRIC_POINTS.items():
-            if m.get(metric) is None:
-                continue
-            for which, joint in points:
-                sides = {"work": work, "free": free, "both": "both"}[which]
-                for s in SIDES if sides == "both" else (sides,):
-                    k = point_index(s, joint)
-                    seen = vis[:, k] >= occ.seen_visibility
-                    jitter = np.linalg.norm(raw[:, k] - xy[:, k], axis=-1)
-                    jitter = jitter[np.isfinite(jitter)]
-                    limit = occ.max_jitter_shins * ctx.scale_px
-                    jumpy = jitter.size > 0 and float(np.median(jitter)) > limit
-                    if seen.mean() < occ.min_seen_share or jumpy:
-                        hidden_points.add(f"{s} {joint}")
-                        if metric not in bad:
-                            bad.append(metric)
-        for metric in bad:
-            m[metric] = None
-        self._hidden_points = tuple(sorted(hidden_points))
-        return tuple(bad)
-
-    def _braking(self, ph: PhaseTimes, signal: Arr) -> float | None:
-        """How the hips arrive at the bottom: see :func:`phases.braking_s` (the shortest
-        speed fit: the least blur of an instant stop)."""
-        if ph.lowering_cut or ph.bottom_after - ph.peak < 3:
-            return None
-        cfg = self.cfg.reps
-        speed = phase_speed(
-            signal, rate_hz=self.rate, window_s=cfg.fit_windows_s[0], polyorder=cfg.fit_polyorder
-        )
-        return braking_s(
-            speed,
-            lo=ph.peak,
-            hi=ph.bottom_after,
-            rate_hz=self.rate,
-            speed_fraction=cfg.speed_fraction,
-        )
-
-    def _hips_rose(self, rise: Arr, ph: PhaseTimes) -> bool:
-        """A rep raises the hips. (The hip angle alone can jump when a knee snaps straight
-        at the bottom of a lowering, with the hips still on the floor.)"""
-        need = self.cfg.reps.min_hip_rise_shins * float(np.degrees(1.0))
-        seg = _fill_nan(rise)
-        # A rep cut by the start of the recording shows only its fall.
-        part = (
-            seg[ph.peak : ph.bottom_after + 1]
-            if ph.lift_cut
-            else seg[ph.bottom_before : ph.peak + 1]
-        )
-        return bool(part.size == 0 or seg[ph.peak] - float(np.min(part)) >= need)
-
-    def _next_lift_gap(self, ph: PhaseTimes, t: Arr, rise: Arr, *, cut: bool) -> float | None:
-        """Rest at the bottom after this rep if the next lift already began within the rows
-        seen (provisional: the next rep's own start settles it). Read from the hips'
-        height, which a knee snapping straight at the bottom does not move."""
-        if ph.lowering_cut or cut:
-            return None
-        dt = 1.0 / self.rate
-        end_row = math.ceil((ph.end_s - float(t[0])) / dt)
-        speed = angular_speed(
-            _fill_nan(rise), rate_hz=self.rate, sigma_s=self.cfg.reps.speed_sigma_s
-        )
-        lift = speed[: max(ph.peak, 1)]
-        thr = self.cfg.reps.speed_fraction * max(float(np.max(lift)) if lift.size else 0.0, 1e-6)
-        after = np.flatnonzero(speed[end_row:] > thr)
-        if after.size:
-            i = end_row + int(after[0])
-            start = (
-                float(t[i - 1])
-                + dt
-                * float(np.clip((thr - speed[i - 1]) / max(speed[i] - speed[i - 1], 1e-9), 0, 1))
-                if i > 0
-                else float(t[i])
-            )
-            return max(start - ph.end_s, 0.0)
-        return None
 
     def _settle_previous(self, next_start_s: float) -> list[EngineEvent]:
         """The next lift began: the previous rep's rest at the bottom is now known."""
@@ -940,14 +866,6 @@ class Engine:
         )
 
 
-def _fill_nan(x: Arr) -> Arr:
-    ok = np.isfinite(x)
-    if ok.all() or not ok.any():
-        return np.nan_to_num(x)
-    idx = np.arange(x.shape[0])
-    return np.interp(idx, idx[ok], x[ok])
-
-
 def _nanmedian_rows(a: Arr) -> Arr:
     """``np.nanmedian(a, axis=1)`` (NaN where a row has nothing), without its slow path for
     small arrays (it ran once per frame when the live feed pushes frame by frame)."""
@@ -958,19 +876,6 @@ def _nanmedian_rows(a: Arr) -> Arr:
     lo, hi = (n[ok] - 1) // 2, n[ok] // 2
     out[ok] = 0.5 * (s[ok, lo] + s[ok, hi])
     return out
-
-
-def _smooth_cols(x: Arr, rate: float, sigma_s: float) -> Arr:
-    from scipy.ndimage import gaussian_filter1d
-
-    return np.asarray(gaussian_filter1d(_fill_nan(x), sigma_s * rate, mode="nearest"))
-
-
-def _edge_phases(ph: PhaseTimes, t: Arr) -> PhaseTimes:
-    """A lockout with no lowering before the recording ended: pause and lowering cut."""
-    from dataclasses import replace
-
-    return replace(ph, pause_end_s=float(t[-1]), end_s=float(t[-1]), lowering_cut=True)
 
 
 def _leg_text(side: Side) -> str:
