@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from thrustcoach.log import jobqueue
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 PASSWORD = "correct horse battery"
@@ -52,3 +56,21 @@ def make_account(app: FastAPI, email: str, *, role: str = "athlete", name: str =
     me = client.get("/api/v1/me").json()
     page = client.get("/account")
     return Account(client, email, csrf_of(page.text), me["athlete_id"], me["id"])
+
+
+def queued_job(
+    db: Session, app: FastAPI, account: Account, *, name: str, kind: str
+) -> tuple[str, Path]:
+    """A job row waiting in the queue, its folder made and empty: (id, folder)."""
+    job_id, folder = app.state.jobs.new_dir()
+    jobqueue.create_job(
+        db,
+        job_id=job_id,
+        athlete_id=account.athlete_id or 0,
+        user_id=account.user_id,
+        display_name=name,
+        kind=kind,
+        input_name=name if kind == "landmarks" else "input.mp4",
+        options={},
+    )
+    return str(job_id), folder

@@ -17,25 +17,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.web.browser import ARGS, CHROMIUM, DAYS
 from thrustcoach.config import Settings
 from thrustcoach.log import dispose_engines
 from thrustcoach.pose.estimators import EstimatorSpec
 from thrustcoach.web import create_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CHROMIUM = os.environ.get("THRUSTCOACH_CHROMIUM")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
 @pytest.fixture

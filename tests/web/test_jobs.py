@@ -21,7 +21,7 @@ from thrustcoach.web import create_app
 from thrustcoach.web.app import stop_job_workers
 from thrustcoach.web.jobs.dispatcher import runner_prefix
 
-from .helpers import Account, make_account
+from .helpers import Account, make_account, queued_job
 
 pytestmark = pytest.mark.slow
 
@@ -102,20 +102,10 @@ def test_a_job_that_keeps_killing_servers_fails_with_a_retry(
     app: FastAPI, ann: Account, landmark_csv: Path
 ) -> None:
     engine = get_engine(app.state.settings.resolved_database_url)
-    job_id, folder = app.state.jobs.new_dir()
+    with session_scope(engine) as db:
+        job_id, folder = queued_job(db, app, ann, name="set.csv", kind="landmarks")
     (folder / "set.csv").write_bytes(landmark_csv.read_bytes())
     gone = runner_prefix(app.state.jobs.root) + "999999-dead"
-    with session_scope(engine) as db:
-        jobqueue.create_job(
-            db,
-            job_id=job_id,
-            athlete_id=ann.athlete_id or 0,
-            user_id=ann.user_id,
-            display_name="set.csv",
-            kind="landmarks",
-            input_name="set.csv",
-            options={},
-        )
     for _ in range(3):  # taken three times by servers that died
         with session_scope(engine) as db:
             assert jobqueue.claim_next_job(db, runner_id=gone) is not None
@@ -160,17 +150,7 @@ def test_one_person_cannot_fill_the_queue(app: FastAPI, ann: Account, landmark_c
     engine = get_engine(app.state.settings.resolved_database_url)
     with session_scope(engine) as db:
         for _ in range(app.state.settings.max_active_jobs_per_user):
-            job_id, _ = app.state.jobs.new_dir()
-            jobqueue.create_job(
-                db,
-                job_id=job_id,
-                athlete_id=ann.athlete_id or 0,
-                user_id=ann.user_id,
-                display_name="x.csv",
-                kind="landmarks",
-                input_name="x.csv",
-                options={},
-            )
+            queued_job(db, app, ann, name="x.csv", kind="landmarks")
     r = ann.client.post(
         "/api/v1/analyses?filename=a.csv", headers=ann.h, content=landmark_csv.read_bytes()
     )

@@ -14,7 +14,7 @@ from thrustcoach.log import jobqueue, session_scope
 from thrustcoach.log.db import get_engine
 from thrustcoach.pose.estimators import EstimatorSpec
 
-from .helpers import Account
+from .helpers import Account, queued_job
 
 
 def _wait(account: Account, job_id: str, *, timeout_s: float = 240) -> dict[str, Any]:
@@ -69,18 +69,8 @@ def test_attach_to_a_set_feeds_the_log(ann: Account, landmark_csv: Path) -> None
 
 def test_progress_shows_after_a_reload(app: FastAPI, ann: Account) -> None:
     engine = get_engine(app.state.settings.resolved_database_url)
-    job_id, _ = app.state.jobs.new_dir()
     with session_scope(engine) as db:
-        jobqueue.create_job(
-            db,
-            job_id=job_id,
-            athlete_id=ann.athlete_id or 0,
-            user_id=ann.user_id,
-            display_name="c.mp4",
-            kind="video",
-            input_name="input.mp4",
-            options={},
-        )
+        job_id, _ = queued_job(db, app, ann, name="c.mp4", kind="video")
     with session_scope(engine) as db:
         jobqueue.claim_next_job(db, runner_id="elsewhere/x/1")
         jobqueue.report_progress(
