@@ -492,12 +492,21 @@ class Engine:
             }
         )
 
-    def _rep_side(self, t0: float, t1: float) -> tuple[LegChoice, Side, float]:
+    def _rep_side(self, t0: float, t1: float, *, lift_t: float) -> tuple[LegChoice, Side, float]:
         """The working leg of a rep: the foot planted through it (both: bilateral), and
-        since when it has been planted (the rep's data starts no earlier)."""
+        since when it has been planted (the rep's data starts no earlier). ``lift_t``: the
+        bottom the lift started from."""
         slack = self.cfg.legs.slack_s
         since = [self._stance.planted_since(s, t0, t1, slack_s=slack) for s in range(2)]
         if since[0] is not None and since[1] is not None:
+            # A foot that came to rest only after the lift began did not drive it (the free
+            # foot set down at the top of the side's last rep, or still held low when the
+            # next side starts): the foot planted through the whole rep is the working one.
+            late = [x > lift_t + slack for x in (since[0], since[1])]
+            if late[0] != late[1]:
+                if late[1]:
+                    return "left", Side.LEFT, since[0]
+                return "right", Side.RIGHT, since[1]
             # Both planted: bilateral, or a single-leg rep whose free foot stayed put.
             return "both", Side.BOTH, max(since[0], since[1])
         if since[0] is not None:
@@ -552,7 +561,9 @@ class Engine:
         w1 = min(rows.end - 1, row + self._det_smooth.half)
         peak_t = self._time(cand.peak_row)
         low_t = self._time(cand.low_row if not edge else row)
-        leg, side, planted = self._rep_side(peak_t - cfg.legs.before_peak_s, low_t)
+        leg, side, planted = self._rep_side(
+            peak_t - cfg.legs.before_peak_s, low_t, lift_t=self._time(b0)
+        )
         # Nothing from before the working foot was planted (the other side's set, a switch).
         w0 = max(w0, min(self._row_of(planted), cand.peak_row - 2))
         b0 = max(b0, w0)
@@ -660,6 +671,8 @@ class Engine:
         """A lockout must rise above the set's usual bottom by a share of its usual range:
         a short lockout (the fault) does, shuffling the legs during a switch does not."""
         recent = [r for r in self.reps[-6:] if r.segment == self._segment and r.leg == leg]
+        if len(recent) < 3:  # a new side: the other leg's reps of this set show the range
+            recent = [r for r in self.reps[-6:] if r.segment == self._segment]
         if len(recent) < 3:
             return True
         bottom = float(np.median([r.bottom_level for r in recent]))
