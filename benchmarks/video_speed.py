@@ -48,8 +48,8 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -427,12 +427,10 @@ def measure_web(tmp: Path) -> None:
             print(f"\nweb app, {SOURCE.name} (16 s): load {os.getloadavg()[0]:.2f}")
             first = upload()
             again = upload()
-            both: list[float] = []
-            threads = [threading.Thread(target=lambda: both.append(upload())) for _ in range(2)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
+            # Futures, not bare threads: a failed job's SystemExit reaches this thread (a bare
+            # thread swallowed it and the row was lost).
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                both = [f.result() for f in [pool.submit(upload) for _ in range(2)]]
             print(f"  one upload, first after start:  {first:5.1f} s upload to report")
             print(f"  one upload, server warm:        {again:5.1f} s   (target < 8 s)")
             print(
