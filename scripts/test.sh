@@ -16,4 +16,4 @@ export PATH="$PWD/.venv/bin:$PATH"
 echo "== ruff check"; ruff check src tests benchmarks
 echo "== ruff format --check"; ruff format --check src tests benchmarks
 echo "== mypy --strict src"; mypy src
-echo "== pytest"; pytest -n "${PYTEST_WORKERS:-2}" "$@"
+echo "== pytest"; pytest -n "${PYTEST_WORKERS:-2}" --dist loadgroup "$@"

@@ -34,7 +34,10 @@ from thrustcoach.analysis import AnalysisOptions, analyze
 from thrustcoach.pose.annotate import draw_skeleton
 from thrustcoach.pose.estimators import EstimatorSpec
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# One worker plays the camera streams one after another (scripts/test.sh uses --dist
+# loadgroup): two Chromiums streaming while MediaPipe runs starve a 2-core machine, and a page
+# stalled for a whole lift loses that rep.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("live-camera")]
 
 CLIPS = Path(__file__).resolve().parents[3] / "shared" / "clips"
 LEAD_IN_S = 3.0
