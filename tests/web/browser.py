@@ -181,3 +181,21 @@ def athlete_id(server: Server, email: str = "ann@example.org") -> int:
         user = accounts.user_by_email(s, email=email)
         assert user is not None and user.athlete_id is not None
         return user.athlete_id
+
+
+def text_recorder(element_id: str) -> str:
+    """An init script keeping every text the element shows, however briefly, in
+    ``window.__texts[element_id]``: expect()'s widening poll (up to 1 s apart) can miss a
+    phase shown for a second."""
+    return f"""
+(() => {{
+  window.__texts = window.__texts || {{}};
+  const seen = (window.__texts["{element_id}"] = []);
+  document.addEventListener("DOMContentLoaded", () => {{
+    const el = document.getElementById("{element_id}");
+    if (!el) return;
+    new MutationObserver(() => seen.push(el.textContent.trim()))
+      .observe(el, {{ childList: true, characterData: true, subtree: true }});
+  }});
+}})();
+"""

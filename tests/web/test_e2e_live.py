@@ -29,7 +29,15 @@ import pytest
 
 from tests.live.conftest import synthetic_set
 from tests.live.framecode import NONE, register, stamp
-from tests.web.browser import ARGS, CHROMIUM, Server, create_plan, shots_dir, sign_up
+from tests.web.browser import (
+    ARGS,
+    CHROMIUM,
+    Server,
+    create_plan,
+    shots_dir,
+    sign_up,
+    text_recorder,
+)
 from thrustcoach.analysis import AnalysisOptions, analyze
 from thrustcoach.pose.annotate import draw_skeleton
 from thrustcoach.pose.estimators import EstimatorSpec
@@ -55,14 +63,6 @@ SPEECH_STUB = """
     addEventListener() {}, removeEventListener() {},
   };
   Object.defineProperty(window, "speechSynthesis", { value: stub, configurable: true });
-  // every phase the page shows, however briefly (polling the element can miss a 1 s hold)
-  window.__phases = [];
-  document.addEventListener("DOMContentLoaded", () => {
-    const el = document.getElementById("live-phase");
-    if (!el) return;
-    new MutationObserver(() => window.__phases.push(el.textContent.trim()))
-      .observe(el, { childList: true, characterData: true, subtree: true });
-  });
 })();
 """
 
@@ -129,7 +129,7 @@ def _run_set(
     pg.goto(base + "/live")
     pg.get_by_role("button", name="Start camera").click()
     deadline = time.monotonic() + timeout_s
-    while not pg.evaluate("window.__phases.includes('Hold at the top')"):
+    while not pg.evaluate("window.__texts['live-phase'].includes('Hold at the top')"):
         if time.monotonic() > deadline:  # say what the page said
             status = pg.locator("#live-status").inner_text()
             error = pg.locator("#live-error").inner_text()
@@ -181,6 +181,7 @@ def test_live_page_counts_speaks_and_logs_a_generated_set(server: Server, tmp_pa
         browser = _launch(p, clip)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.add_init_script(SPEECH_STUB)
+        context.add_init_script(text_recorder("live-phase"))
         pg = context.new_page()
         errors: list[str] = []
         pg.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -278,6 +279,7 @@ def test_live_page_on_a_real_clip_matches_the_offline_analysis(
         browser = _launch(p, clip)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.add_init_script(SPEECH_STUB)
+        context.add_init_script(text_recorder("live-phase"))
         pg = context.new_page()
         sign_up(pg, server.base)
         expected = {k: v for k, v in offline.items() if v}
