@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.analysis.helpers import run
@@ -12,7 +13,7 @@ from thrustcoach.analysis.plot import plot_analysis
 from thrustcoach.cli.app import main
 from thrustcoach.pose.io import write_landmarks_csv
 from thrustcoach.pose.synthetic import SyntheticSet, generate
-from thrustcoach.vocab import FaultCode
+from thrustcoach.vocab import FaultCode, Side
 
 PNG = b"\x89PNG"
 
@@ -21,6 +22,19 @@ def test_plot_writes_a_png(tmp_path: Path) -> None:
     _, res = run(reps_per_side=3, faults={FaultCode.SHORT_PAUSE: 0.1}, seed=41)
     out = plot_analysis(res, tmp_path / "plot.png")
     assert out.read_bytes()[:4] == PNG
+
+
+def test_the_plotted_hip_angle_is_each_set_s_own_after_a_side_switch() -> None:
+    """The detector keeps its signal continuous across a change of leg with an offset;
+    the plot and the captions must show each working leg's real hip angle instead."""
+    _, res = run(sides=(Side.RIGHT, Side.LEFT), reps_per_side=3, seed=43)
+    assert res.curves is not None
+    t = np.asarray(res.curves.time_s)
+    hip = np.asarray(res.curves.hip_angle_deg)
+    for rep in res.reps:
+        assert rep.peak_hip_angle_deg is not None
+        top = hip[(t >= rep.top_s) & (t <= rep.top_s + 0.5)]
+        assert abs(float(np.nanmedian(top)) - rep.peak_hip_angle_deg) < 8.0
 
 
 @pytest.fixture()

@@ -368,24 +368,28 @@ class Engine:
             return []
         xy = rows.xy[lo - rows.start :]
         since = rows.since[lo - rows.start :]
-        values, knees = self._rep_signal(xy, since, self._context())
+        values, hips, knees = self._rep_signal(xy, since, self._context())
         rows.signal[lo - rows.start :] = values
         self._next_signal_row = rows.end
         self._curve_t.extend(rows.t[lo - rows.start :].tolist())
-        self._curve_hip.extend(values.tolist())
+        self._curve_hip.extend(hips.tolist())
         self._curve_knee.extend(knees.tolist())
         smoothed = self._det_smooth.push(values[:, None])
         return self._detect(smoothed[:, 0])
 
-    def _rep_signal(self, xy: Arr, since: Arr, ctx: BodyContext) -> tuple[Arr, Arr]:
+    def _rep_signal(self, xy: Arr, since: Arr, ctx: BodyContext) -> tuple[Arr, Arr, Arr]:
         """The rep signal per row (hip angle of the planted leg, kept continuous when the
-        planted leg changes; from the front the hips' rise) and that leg's knee angle."""
+        planted leg changes; from the front the hips' rise), and for the plot that leg's own
+        hip and knee angles (without the continuity offset, which would draw a left set
+        after a right one at 230 deg)."""
         if self._kind == "rise":
-            return hip_rise(xy, shin_px=ctx.shin_px), np.full(xy.shape[0], np.nan)
+            rise = hip_rise(xy, shin_px=ctx.shin_px)
+            return rise, rise, np.full(xy.shape[0], np.nan)
         angles = {leg: compute_angles(build_chains(xy, leg)) for leg in _LEGS}
         by_leg = {leg: a["hip"] for leg, a in angles.items()}
         knees = {leg: a["knee"] for leg, a in angles.items()}
         out = np.empty(xy.shape[0])
+        hip_out = np.empty(xy.shape[0])
         knee_out = np.empty(xy.shape[0])
         tie = self.cfg.legs.tie_s
         for i in range(xy.shape[0]):
@@ -414,8 +418,9 @@ class Engine:
                 if math.isfinite(v):
                     self._last_by_leg[name] = v
             out[i] = value + self._offset
+            hip_out[i] = value
             knee_out[i] = float(knees[leg][i])
-        return out, knee_out
+        return out, hip_out, knee_out
 
     # --- reps ------------------------------------------------------------------------
     def _detect(self, values: Arr) -> list[EngineEvent]:
