@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -244,3 +246,36 @@ def test_shuffling_the_legs_at_a_side_switch_is_no_rep() -> None:
         seed=133,
     )
     assert [r.side for r in res.reps] == [t.side for t in synth.truth.reps]
+
+
+@pytest.mark.parametrize("seed", [51, 52])
+def test_a_sag_in_a_long_hold_is_still_the_pause(seed: int) -> None:
+    """The hips sag by more than a rep's minimum range in the middle of a long hold and
+    come back up (a wobble, or jitter on a noisy recording): still one rep, whose lowering
+    is the real one that follows, not a short lowering at the sag."""
+    synth = generate(SyntheticSet(reps_per_side=3, pause_s=3.0, noise_px=1.0, seed=seed))
+    s = synth.series
+    hips = [s.index("left_hip"), s.index("right_hip")]
+    shin = float(
+        np.median(
+            np.linalg.norm(
+                s.xyz[:, s.index("right_knee"), :2] - s.xyz[:, s.index("right_ankle"), :2], axis=1
+            )
+        )
+    )
+    xyz = s.xyz.copy()
+    rep = synth.truth.reps[1]
+    mid = 0.5 * (rep.top_s + rep.pause_end_s)
+    bump = np.clip(1.0 - np.abs(s.time_s - mid) / 0.35, 0.0, None)  # 0.7 s, peak in the hold
+    xyz[:, hips, 1] += 0.14 * shin * bump[:, None]  # image y grows downwards: hips sag
+    res = analyze(replace(s, xyz=xyz))
+    assert res.curves is not None
+    t, hip = np.asarray(res.curves.time_s), np.asarray(res.curves.hip_angle_deg)
+    hold = (t > rep.top_s + 0.3) & (t < rep.pause_end_s - 0.3)
+    # Deeper than a rep's minimum range, far shallower than partial depth (30-45 % of the rise).
+    assert 11.0 < np.nanmax(hip[hold]) - np.nanmin(hip[hold]) < 18.0
+    assert len(res.reps) == 3
+    got = res.reps[1]
+    assert abs(got.pause_s - rep.pause_s) < 0.25
+    assert abs(got.eccentric_s - rep.eccentric_s) < 0.25
+    assert FaultCode.PARTIAL_DEPTH not in {f.code for f in got.faults}

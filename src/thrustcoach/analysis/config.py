@@ -78,6 +78,7 @@ class RepsConfig(_Frozen):
     gap_close_s: float = Field(ge=0)
     settle_s: float = Field(ge=0)
     complete_fraction: float = Field(gt=0, lt=1)
+    min_drop_share: float = Field(ge=0, lt=1)
     settle_fraction: float = Field(gt=0, lt=1)
     max_settle_s: float = Field(gt=0)
     lift_speed_floor: float = Field(ge=0)

@@ -11,7 +11,9 @@ for speed, and keeps a handful of numbers, never the history:
 * a rep is **complete** once its lowering has settled: the falling speed has stayed under
   ``speed_fraction`` of the lowering's peak speed for ``settle_rows`` rows, or the next lift
   has begun (no rest at the bottom). ``max_settle_rows`` after the speed fell under
-  ``settle_fraction`` of its peak the rep is complete whatever the noise does.
+  ``settle_fraction`` of its peak the rep is complete whatever the noise does. A lowering
+  that settles before the hips came down ``min_drop_share`` of the rep's rise was a sag of
+  the hold: the lockout goes on, and its lowering is the one that follows.
 
 Phase events (lift, pause, lowering, rest) are reported as they happen for live coaching;
 the precise phase instants of a rep come from :mod:`thrustcoach.analysis.phases`.
@@ -69,6 +71,7 @@ class RepDetector:
         lift_speed_floor: float,
         split_dip: float,
         complete_fraction: float,
+        min_drop_share: float = 0.0,
         hidden_min_range: float | None = None,
     ) -> None:
         self.min_range = min_range
@@ -81,6 +84,7 @@ class RepDetector:
         self.lift_speed_floor = lift_speed_floor
         self.split_dip = split_dip
         self.complete_fraction = complete_fraction
+        self.min_drop_share = min_drop_share
         self.reset()
 
     def reset(self) -> None:
@@ -92,6 +96,7 @@ class RepDetector:
         self.cand: Candidate | None = None
         self.dip_row, self.dip_val = -1, math.inf  # lowest point since the high point
         self.shelf: Candidate | None = None  # a held lockout, a sag, then another lift?
+        self.sag_low: float | None = None  # the hold's last sag: lower than this to lower
         # Until the first rep: the highest point since the segment began, and the lowest
         # point before it (a recording that starts at the top has no bottom before it).
         self.seg_hi_row, self.seg_hi_val = -1, -math.inf
@@ -171,9 +176,14 @@ class RepDetector:
         elif x < self.dip_val:
             self.dip_row, self.dip_val = r, x
         shelf = self.shelf
-        if shelf is not None and x - shelf.low_value >= self._range:
+        if (
+            shelf is not None
+            and x - shelf.low_value >= self._range
+            and x - shelf.peak_value >= self._range
+        ):
             # The first lockout's lowering stopped almost at once and a new lift began
-            # from there: that was a rep of its own.
+            # from there, clearly higher (the first was short): that was a rep of its own.
+            # Back up to about the same height, it was a sag of one long hold.
             events.append(DetectorEvent("complete", r, candidate=shelf))
             self.reps_in_segment += 1
             self.lo_row, self.lo_val = shelf.low_row, shelf.low_value
@@ -194,7 +204,11 @@ class RepDetector:
             self._start_lowering(r, x, speed, self.seg_hi_row, self.seg_hi_val, None, events)
             return
         if self.hi_val - x < self._range:
+            if self.hi_val - x < 0.5 * self._range:  # back up at the top
+                self.sag_low = None
             return
+        if self.sag_low is not None and x > self.sag_low - 0.5 * self._range:
+            return  # still the sag of the hold
         if self.hi_val - self.lo_val >= self._range:
             self._start_lowering(r, x, speed, self.hi_row, self.hi_val, self.lo_row, events)
         else:  # a small bump, then a drop: nothing to count; look again from here
@@ -213,6 +227,7 @@ class RepDetector:
         events: list[DetectorEvent],
     ) -> None:
         self.shelf = None
+        self.sag_low = None
         self.cand = Candidate(
             peak_row=peak_row,
             peak_value=peak_value,
@@ -244,6 +259,9 @@ class RepDetector:
         )
         if not done:
             return
+        if self._only_a_sag(cand):
+            self._resume_hold(r, cand, events)
+            return
         events.append(DetectorEvent("complete", r, candidate=cand))
         self._phase(r, "rest", events)
         self.cand = None
@@ -255,6 +273,24 @@ class RepDetector:
         self._lift_speed = 0.0
         if rebound and speed > 0:
             self._phase(r, "lift", events)
+
+    def _only_a_sag(self, cand: Candidate) -> bool:
+        if cand.bottom_row is None:  # started high: the rise is not known
+            return False
+        rise = cand.peak_value - cand.bottom_value
+        return cand.peak_value - cand.low_value < self.min_drop_share * rise
+
+    def _resume_hold(self, r: int, cand: Candidate, events: list[DetectorEvent]) -> None:
+        """Back to the held lockout the sag interrupted: same peak, same bottom before it,
+        the sag's low point as the dip since the peak."""
+        assert cand.bottom_row is not None
+        self.cand = None
+        self.lo_row, self.lo_val = cand.bottom_row, cand.bottom_value
+        self.hi_row, self.hi_val = cand.peak_row, cand.peak_value
+        self.dip_row, self.dip_val = cand.low_row, cand.low_value
+        self.shelf = None
+        self.sag_low = cand.low_value
+        self._phase(r, "pause", events)
 
     def finish(self, last_row: int) -> list[DetectorEvent]:
         """End of the recording (or of a segment): a lowering under way completes as cut;

@@ -190,6 +190,7 @@ class Engine:
             lift_speed_floor=c.reps.lift_speed_floor,
             split_dip=c.reps.split_dip_deg,
             complete_fraction=c.reps.complete_fraction,
+            min_drop_share=c.reps.min_drop_share,
             hidden_min_range=c.occlusion.hidden_min_range_deg,
         )
         self._segment = 0
