@@ -22,6 +22,7 @@ the precise phase instants of a rep come from :mod:`thrustcoach.analysis.phases`
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 from typing import Literal
 
@@ -31,6 +32,7 @@ from numpy.typing import NDArray
 __all__ = ["Candidate", "DetectorEvent", "RepDetector"]
 
 Arr = NDArray[np.float64]
+_STILL_ROWS = 120  # the recent rows of holds and rests the speed's noise is read from
 Phase = Literal["lift", "pause", "lowering", "rest"]
 
 
@@ -72,6 +74,9 @@ class RepDetector:
         split_dip: float,
         complete_fraction: float,
         min_drop_share: float = 0.0,
+        settle_noise_ratio: float = 0.0,
+        noisy_settle_rows: int = 0,
+        near_bottom_share: float = 0.0,
         hidden_min_range: float | None = None,
     ) -> None:
         self.min_range = min_range
@@ -85,6 +90,10 @@ class RepDetector:
         self.split_dip = split_dip
         self.complete_fraction = complete_fraction
         self.min_drop_share = min_drop_share
+        self.settle_noise_ratio = settle_noise_ratio
+        self.noisy_settle_rows = max(noisy_settle_rows, settle_rows)
+        self.near_bottom_share = near_bottom_share
+        self._still_speeds: deque[float] = deque(maxlen=_STILL_ROWS)
         self.reset()
 
     def reset(self) -> None:
@@ -124,6 +133,8 @@ class RepDetector:
             if self.seg_start is None:
                 self.seg_start = r
             speed = self._speed(r, x)
+            if self.phase in ("pause", "rest") and self.cand is None:
+                self._still_speeds.append(abs(speed))
             self._step(r, x, speed, events)
         return events
 
@@ -254,7 +265,7 @@ class RepDetector:
             cand.settling_rows += 1
         done = (
             rebound
-            or cand.slow_rows >= self.settle_rows
+            or cand.slow_rows >= self._settle_rows(cand)
             or cand.settling_rows >= self.max_settle_rows
         )
         if not done:
@@ -273,6 +284,28 @@ class RepDetector:
         self._lift_speed = 0.0
         if rebound and speed > 0:
             self._phase(r, "lift", events)
+
+    def _settle_rows(self, cand: Candidate) -> int:
+        """Rows the fall must stay slow to be over: ``settle_rows`` on a steady signal; on a
+        jittery one (the speed's noise while the hips are still, over the threshold's share
+        ``1 / settle_noise_ratio``) proportionally more, up to ``noisy_settle_rows``: jitter
+        dips a slow lowering's speed under the threshold for a row or two mid-way. Not for a
+        fall back near the bottom the rep rose from (within ``near_bottom_share`` of its
+        rise), nor for a creep slower than a lift."""
+        if self.settle_noise_ratio <= 0 or len(self._still_speeds) < _STILL_ROWS // 4:
+            return self.settle_rows
+        if cand.lowering_speed < self.lift_speed_floor:  # a creep, not a lowering to wait out
+            return self.settle_rows
+        if cand.bottom_row is not None and cand.low_value - cand.bottom_value <= (
+            self.near_bottom_share * (cand.peak_value - cand.bottom_value)
+        ):  # back down where the rep started: over (a live count waits no longer)
+            return self.settle_rows
+        noise = 1.4826 * float(np.median(np.fromiter(self._still_speeds, float)))
+        thr = self.complete_fraction * max(cand.lowering_speed, 1e-9)
+        scale = self.settle_noise_ratio * noise / thr
+        if scale <= 1.0:
+            return self.settle_rows
+        return min(math.ceil(self.settle_rows * scale), self.noisy_settle_rows)
 
     def _only_a_sag(self, cand: Candidate) -> bool:
         if cand.bottom_row is None:  # started high: the rise is not known

@@ -191,6 +191,9 @@ class Engine:
             split_dip=c.reps.split_dip_deg,
             complete_fraction=c.reps.complete_fraction,
             min_drop_share=c.reps.min_drop_share,
+            settle_noise_ratio=c.reps.settle_noise_ratio,
+            noisy_settle_rows=max(round(c.reps.noisy_settle_s * self.rate), 1),
+            near_bottom_share=c.reps.settled_near_bottom_share,
             hidden_min_range=c.occlusion.hidden_min_range_deg,
         )
         self._segment = 0
