@@ -11,26 +11,9 @@ RATE = 30.0
 
 
 def _detector(**override: float) -> RepDetector:
-    c = load_config().reps
-    kw: dict[str, float] = {
-        "settle_noise_ratio": c.settle_noise_ratio,
-        "min_drop_share": c.min_drop_share,
-    }
-    kw.update(override)
-    return RepDetector(
-        min_range=c.min_range_deg,
-        rate_hz=RATE,
-        speed_fraction=c.speed_fraction,
-        settle_rows=max(round(c.settle_s * RATE), 1),
-        settle_fraction=c.settle_fraction,
-        max_settle_rows=max(round(c.max_settle_s * RATE), 1),
-        lift_speed_floor=c.lift_speed_floor,
-        split_dip=c.split_dip_deg,
-        complete_fraction=c.complete_fraction,
-        noisy_settle_rows=max(round(c.noisy_settle_s * RATE), 1),
-        near_bottom_share=c.settled_near_bottom_share,
-        **kw,
-    )
+    cfg = load_config()
+    reps = cfg.reps.model_copy(update=override)
+    return RepDetector.from_config(reps, cfg.occlusion, rate_hz=RATE)
 
 
 def _ease(a: float, b: float, seconds: float) -> np.ndarray:

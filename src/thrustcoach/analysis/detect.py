@@ -24,10 +24,13 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from thrustcoach.analysis.config import OcclusionConfig, RepsConfig
 
 __all__ = ["Candidate", "DetectorEvent", "RepDetector"]
 
@@ -95,6 +98,32 @@ class RepDetector:
         self.near_bottom_share = near_bottom_share
         self._still_speeds: deque[float] = deque(maxlen=_STILL_ROWS)
         self.reset()
+
+    @classmethod
+    def from_config(
+        cls, reps: RepsConfig, occlusion: OcclusionConfig, *, rate_hz: float
+    ) -> RepDetector:
+        """The detector ``analysis.toml`` describes, on rows at ``rate_hz``."""
+
+        def rows(seconds: float) -> int:
+            return max(round(seconds * rate_hz), 1)
+
+        return cls(
+            min_range=reps.min_range_deg,
+            rate_hz=rate_hz,
+            speed_fraction=reps.speed_fraction,
+            settle_rows=rows(reps.settle_s),
+            settle_fraction=reps.settle_fraction,
+            max_settle_rows=rows(reps.max_settle_s),
+            lift_speed_floor=reps.lift_speed_floor,
+            split_dip=reps.split_dip_deg,
+            complete_fraction=reps.complete_fraction,
+            min_drop_share=reps.min_drop_share,
+            settle_noise_ratio=reps.settle_noise_ratio,
+            noisy_settle_rows=rows(reps.noisy_settle_s),
+            near_bottom_share=reps.settled_near_bottom_share,
+            hidden_min_range=occlusion.hidden_min_range_deg,
+        )
 
     def reset(self) -> None:
         """Start a new segment (first rows, or after the lifter was out of view)."""

@@ -180,22 +180,7 @@ class Engine:
             truncate=c.reps.speed_truncate_sd,
         )
         self._det_row = 0  # absolute row of the next detector input
-        self._detector = RepDetector(
-            min_range=c.reps.min_range_deg,
-            rate_hz=self.rate,
-            speed_fraction=c.reps.speed_fraction,
-            settle_rows=max(round(c.reps.settle_s * self.rate), 1),
-            settle_fraction=c.reps.settle_fraction,
-            max_settle_rows=max(round(c.reps.max_settle_s * self.rate), 1),
-            lift_speed_floor=c.reps.lift_speed_floor,
-            split_dip=c.reps.split_dip_deg,
-            complete_fraction=c.reps.complete_fraction,
-            min_drop_share=c.reps.min_drop_share,
-            settle_noise_ratio=c.reps.settle_noise_ratio,
-            noisy_settle_rows=max(round(c.reps.noisy_settle_s * self.rate), 1),
-            near_bottom_share=c.reps.settled_near_bottom_share,
-            hidden_min_range=c.occlusion.hidden_min_range_deg,
-        )
+        self._detector = RepDetector.from_config(c.reps, c.occlusion, rate_hz=self.rate)
         self._segment = 0
         self._seg_start_row = 0
         self._missing_since: float | None = None
