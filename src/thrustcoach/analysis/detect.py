@@ -135,6 +135,7 @@ class RepDetector:
         self.dip_row, self.dip_val = -1, math.inf  # lowest point since the high point
         self.shelf: Candidate | None = None  # a held lockout, a sag, then another lift?
         self.sag_low: float | None = None  # the hold's last sag: lower than this to lower
+        self._fall_noise = 0.0  # speed noise of the holds and rests before this lowering
         # Until the first rep: the highest point since the segment began, and the lowest
         # point before it (a recording that starts at the top has no bottom before it).
         self.seg_hi_row, self.seg_hi_val = -1, -math.inf
@@ -268,6 +269,10 @@ class RepDetector:
     ) -> None:
         self.shelf = None
         self.sag_low = None
+        # Read once: the still rows are not added to while a lowering is under way.
+        enough = len(self._still_speeds) >= _STILL_ROWS // 4
+        speeds = np.fromiter(self._still_speeds, float)
+        self._fall_noise = 1.4826 * float(np.median(speeds)) if enough else 0.0
         self.cand = Candidate(
             peak_row=peak_row,
             peak_value=peak_value,
@@ -321,7 +326,7 @@ class RepDetector:
         dips a slow lowering's speed under the threshold for a row or two mid-way. Not for a
         fall back near the bottom the rep rose from (within ``near_bottom_share`` of its
         rise), nor for a creep slower than a lift."""
-        if self.settle_noise_ratio <= 0 or len(self._still_speeds) < _STILL_ROWS // 4:
+        if self.settle_noise_ratio <= 0 or self._fall_noise <= 0:
             return self.settle_rows
         if cand.lowering_speed < self.lift_speed_floor:  # a creep, not a lowering to wait out
             return self.settle_rows
@@ -329,9 +334,8 @@ class RepDetector:
             self.near_bottom_share * (cand.peak_value - cand.bottom_value)
         ):  # back down where the rep started: over (a live count waits no longer)
             return self.settle_rows
-        noise = 1.4826 * float(np.median(np.fromiter(self._still_speeds, float)))
         thr = self.complete_fraction * max(cand.lowering_speed, 1e-9)
-        scale = self.settle_noise_ratio * noise / thr
+        scale = self.settle_noise_ratio * self._fall_noise / thr
         if scale <= 1.0:
             return self.settle_rows
         return min(math.ceil(self.settle_rows * scale), self.noisy_settle_rows)
