@@ -21,19 +21,21 @@ its misses. Skipped when ``../shared/eval`` is absent.
 from __future__ import annotations
 
 import argparse
-import csv
 import gzip
-import io
 import json
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from thrustcoach.pose.io import read_landmarks, write_landmarks_csv
+from thrustcoach.pose.series import LandmarkSeries
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"
@@ -44,17 +46,12 @@ TIMES = ("top_s", "lock_start_s", "lock_end_s", "concentric_s", "pause_s", "ecce
 
 
 class Case:
-    def __init__(self, csv_gz: Path) -> None:
-        with gzip.open(csv_gz, "rt", newline="") as fh:
-            rows = list(csv.reader(fh))
-        self.header, body = rows[0], rows[1:]
-        self.frame = np.array([int(r[0]) for r in body])
-        self.time = np.array([float(r[1]) for r in body])
-        self.name = np.array([r[2] for r in body])
-        self.x = np.array([float(r[3]) for r in body])
-        self.y = np.array([float(r[4]) for r in body])
-        self.rest = [r[5:] for r in body]
-        self.keep = np.ones(len(body), bool)
+    """One sample case: its landmarks (the project's reader and writer) and its truth."""
+
+    def __init__(self, csv_gz: Path, tmp: Path) -> None:
+        plain = tmp / csv_gz.name.removesuffix(".gz")
+        plain.write_bytes(gzip.decompress(csv_gz.read_bytes()))
+        self.series: LandmarkSeries = read_landmarks(plain)
         self.truth: dict[str, Any] = json.loads(
             csv_gz.with_name(csv_gz.name.replace(".csv.gz", ".truth.json")).read_text()
         )
@@ -62,67 +59,59 @@ class Case:
     def jitter_px(self) -> float:
         """Frame-to-frame jitter of the hips and knees: i.i.d. noise of sigma gives third
         differences of sigma * sqrt(20); the smooth movement adds little to them."""
+        s = self.series
         sds = []
         for joint in ("left_hip", "right_hip", "left_knee", "right_knee"):
-            pick = self.name == joint
-            for v in (self.x[pick], self.y[pick]):
-                d3 = np.diff(v, 3)
+            for axis in (0, 1):
+                v = s.xyz[:, s.index(joint), axis]
+                d3 = np.diff(v[np.isfinite(v)], 3)
                 sds.append(1.4826 * np.median(np.abs(d3 - np.median(d3))) / np.sqrt(20))
         return float(np.median(sds))
 
     def write(self, folder: Path, stem: str) -> None:
-        buf = io.StringIO()
-        out = csv.writer(buf)
-        out.writerow(self.header)
-        for i in np.flatnonzero(self.keep).tolist():
-            out.writerow(
-                [
-                    self.frame[i],
-                    f"{self.time[i]:.4f}",
-                    self.name[i],
-                    f"{self.x[i]:.2f}",
-                    f"{self.y[i]:.2f}",
-                    *self.rest[i],
-                ]
-            )
-        (folder / f"{stem}.csv.gz").write_bytes(gzip.compress(buf.getvalue().encode()))
+        write_landmarks_csv(self.series, folder / f"{stem}.csv", decimals=2)
         (folder / f"{stem}.truth.json").write_text(json.dumps(self.truth))
 
 
 def mirror(c: Case, rng: np.random.Generator) -> None:
-    c.x = c.x.max() + c.x.min() - c.x
+    xyz = c.series.xyz.copy()
+    x = xyz[:, :, 0]
+    xyz[:, :, 0] = np.nanmax(x) + np.nanmin(x) - x
+    c.series = replace(c.series, xyz=xyz)
 
 
 def drop(c: Case, rng: np.random.Generator) -> None:
-    frames = np.unique(c.frame)
-    kept = frames[rng.random(frames.size) > 0.15]
-    c.keep = np.isin(c.frame, kept)
+    keep = rng.random(c.series.time_s.size) > 0.15
+    s = c.series
+    c.series = replace(
+        s,
+        time_s=s.time_s[keep],
+        frame=s.frame[keep],
+        xyz=s.xyz[keep],
+        visibility=s.visibility[keep],
+    )
 
 
 def hard(c: Case, rng: np.random.Generator) -> None:
     if c.truth.get("hard"):
         return
+    s = c.series
+    xyz = s.xyz.copy()
     add = float(np.sqrt(HARD_NOISE**2 - 1.0)) * c.jitter_px()
-    c.x = c.x + rng.normal(0.0, add, c.x.size)
-    c.y = c.y + rng.normal(0.0, add, c.y.size)
-    duration = float(c.time.max())
-    spans = [(a, a + rng.uniform(0.1, 0.3)) for a in rng.uniform(0, duration, round(duration / 10))]
-    swapped = np.zeros(c.time.size, bool)
-    for a, b in spans:
-        swapped |= (c.time >= a) & (c.time <= b)
-    index = {(int(f), str(n)): i for i, (f, n) in enumerate(zip(c.frame, c.name, strict=True))}
-    for i in np.flatnonzero(swapped).tolist():
-        side, _, joint = str(c.name[i]).partition("_")
-        if side == "left" and joint in LEG_JOINTS:
-            k = index.get((int(c.frame[i]), f"right_{joint}"))
-            if k is not None:
-                c.x[[i, k]] = c.x[[k, i]]
-                c.y[[i, k]] = c.y[[k, i]]
+    xyz[:, :, :2] += rng.normal(0.0, add, xyz[:, :, :2].shape)
+    duration = float(s.time_s[-1])
+    swapped = np.zeros(s.time_s.size, bool)
+    for a in rng.uniform(0, duration, round(duration / 10)):
+        swapped |= (s.time_s >= a) & (s.time_s <= a + rng.uniform(0.1, 0.3))
+    for joint in LEG_JOINTS:
+        left, right = s.index(f"left_{joint}"), s.index(f"right_{joint}")
+        xyz[swapped, left], xyz[swapped, right] = xyz[swapped, right], xyz[swapped, left]
+    c.series = replace(s, xyz=xyz)
 
 
 def _time_scale(factor: float) -> Callable[[Case, np.random.Generator], None]:
     def scale(c: Case, rng: np.random.Generator) -> None:
-        c.time = c.time * factor
+        c.series = replace(c.series, time_s=c.series.time_s * factor)
         c.truth["duration_s"] = c.truth.get("duration_s", 0.0) * factor
         for s in c.truth["sets"]:
             for r in s["reps"]:
@@ -178,8 +167,10 @@ def main() -> int:
             if change is not None:
                 folder = Path(tmp)
                 rng = np.random.default_rng(args.seed)
+                unpacked = folder / "unpacked"
+                unpacked.mkdir()
                 for path in cases:
-                    case = Case(path)
+                    case = Case(path, unpacked)
                     change(case, rng)
                     case.write(folder, path.name.removesuffix(".csv.gz"))
             lines = score(folder, args.verbose)
