@@ -4,6 +4,7 @@ take the machine (per-user cap, clip length, time limit), a failed job can be re
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from thrustcoach.pose.estimators import EstimatorSpec
 from thrustcoach.web import create_app
 from thrustcoach.web.app import stop_job_workers
 from thrustcoach.web.jobs.dispatcher import runner_prefix
+from thrustcoach.web.jobs.pool import LocalPool
 
 from .helpers import Account, make_account, queued_job
 
@@ -184,3 +186,19 @@ def test_a_job_over_its_time_limit_is_stopped_and_can_be_retried(
     job = _wait_all(ann, [job_id])[0]
     assert job["state"] == "done"
     assert ann.client.post(f"/api/v1/analyses/{job_id}/retry", headers=ann.h).status_code == 409
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="SCHED_IDLE is Linux's")
+def test_pose_workers_take_only_the_cpu_the_web_server_leaves() -> None:
+    # At nice 10 alone, four videos doubled page latencies in benchmarks/load.py.
+    pool = LocalPool(1)
+    pool.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not any(e.kind == "ready" for e in pool.events(1.0)):
+            assert time.monotonic() < deadline, "the worker never came up"
+        pid = pool._procs[0].pid
+        assert os.sched_getscheduler(pid) == os.SCHED_IDLE
+        assert os.getpriority(os.PRIO_PROCESS, pid) >= os.getpriority(os.PRIO_PROCESS, 0)
+    finally:
+        pool.close()

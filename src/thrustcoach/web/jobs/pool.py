@@ -6,8 +6,8 @@ local slot is one long-lived process holding a :class:`WarmWorker`, so a job nev
 process start or a model load. One crashed or stuck job costs only its own slot: the process
 is replaced and the other jobs go on.
 
-Worker processes run at a lower CPU priority (``nice``) than the web server, so pages stay
-quick while clips are analysed, and they exit when the server process that owns them dies
+Worker processes run in the background CPU class (Linux ``SCHED_IDLE``, else ``nice``), so
+pages stay quick while clips are analysed, and they exit when the server process that owns them dies
 (Linux parent-death signal, and a check of the parent between jobs).
 """
 
@@ -29,11 +29,11 @@ from typing import Any, Protocol
 from thrustcoach.pose.estimators import EstimatorSpec
 from thrustcoach.web.jobs.worker import JobOutcome, JobTask, WarmWorker
 
-__all__ = ["LocalPool", "Pool", "PoolEvent"]
+__all__ = ["LocalPool", "Pool", "PoolEvent", "run_in_background"]
 
 logger = logging.getLogger(__name__)
 
-WORKER_NICE = 10  # below the web server: a page request always gets the CPU first
+WORKER_NICE = 10  # where SCHED_IDLE is missing: below the web server
 _PROGRESS_MIN_STEP = 0.01
 _PROGRESS_MIN_INTERVAL_S = 0.25
 
@@ -86,6 +86,22 @@ def _quiet_stderr() -> None:
     sys.stderr = Path(os.devnull).open("w")  # noqa: SIM115 - lives as long as the worker
 
 
+def run_in_background(nice: int = WORKER_NICE) -> None:
+    """Put this process (and the threads it starts from now on) below every web request.
+
+    ``nice`` alone is not enough: at nice 10 a pose worker still holds about a tenth of a core
+    a web process wants, and a woken request often waits for the worker's time slice. In
+    ``benchmarks/load.py`` (50 users, 4 videos) that doubled page latencies. ``SCHED_IDLE``
+    tasks run only on CPU time nobody else wants, so a request takes the core at once; videos
+    finish as fast as before because the web load leaves most of the CPU free.
+    """
+    with contextlib.suppress(OSError):
+        os.nice(nice)
+    if hasattr(os, "SCHED_IDLE"):
+        with contextlib.suppress(OSError):
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+
+
 def _worker_main(
     slot: int,
     tasks: Connection,
@@ -97,8 +113,7 @@ def _worker_main(
     parent_pid = os.getppid()  # the server, or the forkserver that dies with it
     _quiet_stderr()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the server's to handle
-    with contextlib.suppress(OSError):
-        os.nice(nice)
+    run_in_background(nice)
     worker = WarmWorker()
     if warm_spec is not None:  # (None: build the model at the first video instead)
         worker.warm(warm_spec)

@@ -20,7 +20,7 @@ from typing import Any
 
 from thrustcoach.errors import DependencyMissingError
 from thrustcoach.pose.estimators import EstimatorSpec
-from thrustcoach.web.jobs.pool import PoolEvent
+from thrustcoach.web.jobs.pool import PoolEvent, run_in_background
 from thrustcoach.web.jobs.worker import JobOutcome, JobTask, WarmWorker
 
 __all__ = ["RayPool"]
@@ -35,6 +35,9 @@ class PoseActor:
     """Lives in a Ray worker process: a warm worker and the progress of its current job."""
 
     def __init__(self, warm_spec: EstimatorSpec | None) -> None:
+        # Below the web server when the actor shares its machine (``ray_address = "local"``);
+        # the model's threads, started by warm(), inherit it.
+        run_in_background()
         self._worker = WarmWorker()
         if warm_spec is not None:
             self._worker.warm(warm_spec)
@@ -49,6 +52,7 @@ class PoseActor:
             return self._progress
 
     def run(self, task: JobTask, data: bytes) -> tuple[JobOutcome, dict[str, bytes]]:
+        run_in_background()  # the scheduling class is per thread; Ray picks the thread
         with tempfile.TemporaryDirectory(prefix="thrustcoach-job-") as tmp:
             folder = Path(tmp)
             source = folder / Path(task.input_path).name
