@@ -45,6 +45,7 @@ DEFAULT_CLIP = ROOT.parent / "shared" / "clips" / "palfitness_hip_thrust.mp4"
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 PASSWORD = "load-test password 1"
 TARGET_P95_MS = 300.0
+AFTER_RESTART_S = 20.0  # the window after a restart whose latencies are also shown apart
 
 
 @dataclass
@@ -56,9 +57,12 @@ class Stats:
     sets_acked: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     jobs_acked: list[tuple[int, str, float]] = field(default_factory=list)  # user, id, t0
     down: bool = False
+    back_at: float | None = None  # perf_counter when a killed server answered again
+    stamps: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
 
     def record(self, route: str, ms: float, ok: bool, detail: str = "") -> None:
         self.latencies[route].append(ms)
+        self.stamps[route].append(time.perf_counter())
         if not ok:
             self.errors[route] += 1
             if len(self.error_samples) < 8:
@@ -343,6 +347,7 @@ async def _phase(args: argparse.Namespace, db_url: str, kill: bool) -> dict[str,
         ]
         restart: dict[str, float] = {}
         load_before = os.getloadavg()
+        client_cpu0, wall0 = time.process_time(), time.monotonic()
         if kill:
             await asyncio.sleep(args.duration / 2)
             stats.down = True
@@ -350,8 +355,10 @@ async def _phase(args: argparse.Namespace, db_url: str, kill: bool) -> dict[str,
             restart["down_at_s"] = args.duration / 2
             restart["restart_s"] = await asyncio.to_thread(server.start)
             stats.down = False
+            stats.back_at = time.perf_counter()
         await asyncio.gather(*tasks)
         load_after = os.getloadavg()
+        client = (time.process_time() - client_cpu0, time.monotonic() - wall0)
         verdict = await _verify(base, users, stats, wait_jobs_s=args.job_wait)
         for u in users:
             await u.close()
@@ -363,6 +370,7 @@ async def _phase(args: argparse.Namespace, db_url: str, kill: bool) -> dict[str,
             "verdict": verdict,
             "restart": restart,
             "load": (load_before, load_after),
+            "client_cpu": client,
         }
 
     finally:
@@ -376,6 +384,9 @@ def _print(result: dict[str, Any]) -> bool:
     lb, la = result["load"]
     print(f"load average at start {'/'.join(f'{x:.2f}' for x in lb)}, at end ", end="")
     print("/".join(f"{x:.2f}" for x in la))
+    cpu, wall = result["client_cpu"]
+    share = cpu / wall / (os.cpu_count() or 1)
+    print(f"the load client itself used {cpu:.0f} CPU-s in {wall:.0f} s ({share:.0%} of the CPUs)")
     if result["restart"]:
         r = result["restart"]
         print(f"server killed (SIGKILL, whole process group) at {r['down_at_s']:.0f} s; ", end="")
@@ -393,6 +404,17 @@ def _print(result: dict[str, Any]) -> bool:
             f"{route:<24} {len(vals):>8} {_pct(vals, 50):>8.1f} {p95:>8.1f} {_pct(vals, 99):>8.1f} "
             f"{max(vals):>8.1f} {stats.errors.get(route, 0):>8}{mark}"
         )
+    if stats.back_at is not None:
+        print(f"p95 ms in the first {AFTER_RESTART_S:.0f} s after the restart | the rest:")
+        for route in sorted(stats.latencies):
+            near: list[float] = []
+            rest: list[float] = []
+            for ms, at in zip(stats.latencies[route], stats.stamps[route], strict=True):
+                (near if 0 <= at - stats.back_at <= AFTER_RESTART_S else rest).append(ms)
+            print(
+                f"  {route:<24} {_pct(near, 95):>8.1f} (n={len(near):>4}) | "
+                f"{_pct(rest, 95):>8.1f} (n={len(rest):>4})"
+            )
     errors = sum(stats.errors.values())
     print(f"errors: {errors}" + (f"  e.g. {stats.error_samples[:3]}" if errors else ""))
     print(f"sets acknowledged {v['sets_acked']}, lost {v['sets_lost']}")
