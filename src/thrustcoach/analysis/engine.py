@@ -82,6 +82,32 @@ class RepRecord:
     hidden_points: tuple[str, ...] = ()  # landmarks hidden or unsteady during the rep
 
 
+@dataclass(frozen=True)
+class _RepWindow:
+    """The rows ``[w0, w1]`` a completed rep is measured on (``b0``: its bottom before the
+    lift), where its segment started, and the leg that did it."""
+
+    w0: int
+    w1: int
+    b0: int
+    seg_start: int
+    leg: LegChoice
+    side: Side
+
+
+@dataclass(frozen=True)
+class _RepTiming:
+    """A rep's signals over its window, its phase times and the levels the faults read."""
+
+    t: Arr
+    sig: Signals
+    guessed: Arr  # the rep signal with gaps filled
+    ph: PhaseTimes
+    peak: float
+    rise: float
+    bottom_level: float
+
+
 @dataclass
 class _Rows:
     """The recent grid rows (absolute row numbers from ``start``)."""
@@ -541,9 +567,41 @@ class Engine:
     def _complete(
         self, cand: Candidate, row: int, *, final: bool, edge: bool = False
     ) -> list[EngineEvent]:
+        window = self._rep_window(cand, row, edge=edge)
+        if window is None:
+            return []
+        timing = self._rep_timing(cand, row, window, final=final, edge=edge)
+        if timing is None:
+            return []
+        m, hidden, hidden_points = self._rep_measures(window, timing, final=final)
+        ph = timing.ph
         rows = self._rows
-        cfg = self.cfg
-        ctx = self._context()
+        events: list[EngineEvent] = []
+        if self.reps and self.reps[-1].segment == self._segment:
+            events += self._settle_previous(ph.start_s)
+        single = window.leg != "both"
+        record = self._make_record(
+            ph, m, single, window.side, hidden, timing.rise, timing.peak, partial_edge=edge
+        )
+        lo, hi = self._row_of(ph.start_s) - rows.start, self._row_of(ph.end_s) - rows.start
+        gap = float(np.max(rows.gap[max(lo, 0) : hi + 1])) if hi >= lo else 0.0
+        record = replace(
+            record,
+            leg=window.leg,
+            bottom_level=timing.bottom_level,
+            provisional=m["bottom_turnaround_s"] is not None,
+            gap_s=gap,
+            hidden_points=hidden_points,
+        )
+        self.reps.append(record)
+        self._counts[record.side.value] += 1
+        events += self._rep_events(record)
+        self._trim()
+        return events
+
+    def _rep_window(self, cand: Candidate, row: int, *, edge: bool) -> _RepWindow | None:
+        """The rows a completed rep is measured on, and the leg that did it."""
+        rows = self._rows
         seg_start = max(self._seg_start_row, rows.start)
         b0 = cand.bottom_row if cand.bottom_row is not None else seg_start
         pad = round(1.0 * self.rate)
@@ -553,33 +611,37 @@ class Engine:
         # The rows a completion can rely on whatever the feed: up to the detector's lag past
         # the completing row (offline more may be buffered; live no more has arrived).
         w1 = min(rows.end - 1, row + self._det_smooth.half)
-        peak_t = self._time(cand.peak_row)
-        low_t = self._time(cand.low_row if not edge else row)
         leg, side, planted = self._rep_side(
-            peak_t - cfg.legs.before_peak_s, low_t, lift_t=self._time(b0)
+            self._time(cand.peak_row) - self.cfg.legs.before_peak_s,
+            self._time(row if edge else cand.low_row),
+            lift_t=self._time(b0),
         )
         # Nothing from before the working foot was planted (the other side's set, a switch).
         w0 = max(w0, min(self._row_of(planted), cand.peak_row - 2))
-        b0 = max(b0, w0)
         if w1 - w0 < 4:
-            return []
+            return None
+        return _RepWindow(w0=w0, w1=w1, b0=max(b0, w0), seg_start=seg_start, leg=leg, side=side)
+
+    def _rep_timing(
+        self, cand: Candidate, row: int, win: _RepWindow, *, final: bool, edge: bool
+    ) -> _RepTiming | None:
+        """The rep's signals and phase times; None when the hips did not really rise."""
+        rows, cfg, ctx = self._rows, self.cfg, self._context()
+        view = ctx.view
+        w0, w1 = win.w0, win.w1
         sl = slice(w0 - rows.start, w1 - rows.start + 1)
         t = rows.t[sl]
-        xy = rows.xy[sl]
-        single = leg != "both"
-        view = ctx.view
         sig = signals_for(
             t,
-            xy,
-            leg,
+            rows.xy[sl],
+            win.leg,
             stretch=view.stretch,
             yaw_deg=view.yaw_deg,
             feet_sign=view.feet_sign,
             shin_px=ctx.shin_px,
             hip_width_px=ctx.hip_width_px,
         )
-        signal = sig.rise if self._kind == "rise" else sig.hip
-        guessed = fill_nan(signal)
+        guessed = fill_nan(sig.rise if self._kind == "rise" else sig.hip)
         speeds = [
             phase_speed(guessed, rate_hz=self.rate, window_s=w, polyorder=cfg.reps.fit_polyorder)
             for w in cfg.reps.fit_windows_s
@@ -589,28 +651,39 @@ class Engine:
             guessed,
             speeds,
             peak=cand.peak_row - w0,
-            bottom_before=b0 - w0,
+            bottom_before=win.b0 - w0,
             bottom_after=min(cand.low_row if cand.split else row, w1) - w0,
             speed_fraction=cfg.reps.speed_fraction,
             close_rows=round(cfg.reps.gap_close_s * self.rate),
             noise_factor=cfg.reps.noise_factor,
-            at_recording_start=w0 == seg_start,
+            at_recording_start=w0 == win.seg_start,
             at_recording_end=final,
         )
         need = cfg.reps.min_hip_rise_shins * float(np.degrees(1.0))
         if not edge and not hips_rose(sig.rise, ph, need_deg=need):
-            return []
-        rise = float(guessed[ph.peak] - min(guessed[ph.bottom_before], guessed[ph.bottom_after]))
+            return None
+        peak = float(guessed[ph.peak])
+        rise = peak - float(min(guessed[ph.bottom_before], guessed[ph.bottom_after]))
         bottom_level = float(guessed[ph.bottom_after if ph.lift_cut else ph.bottom_before])
         if edge:
             ph = edge_phases(ph, t)
-        if not edge and not self._rise_ok(float(guessed[ph.peak]), leg):
-            return []
+        elif not self._rise_ok(peak, win.leg):
+            return None
+        return _RepTiming(
+            t=t, sig=sig, guessed=guessed, ph=ph, peak=peak, rise=rise, bottom_level=bottom_level
+        )
+
+    def _rep_measures(
+        self, win: _RepWindow, timing: _RepTiming, *, final: bool
+    ) -> tuple[dict[str, float | None], tuple[str, ...], tuple[str, ...]]:
+        """The rep's form metrics, and the ones left unjudged because their points were hidden."""
+        rows, cfg, ctx = self._rows, self.cfg, self._context()
+        sig, ph, t = timing.sig, timing.ph, timing.t
         m = rep_metrics(
             sig,
             ph,
-            view=view,
-            single_leg=single,
+            view=ctx.view,
+            single_leg=win.leg != "both",
             knee_yaw_gain=cfg.knee.yaw_leak_bench
             if ctx.on_bench(cfg.exercise)
             else cfg.knee.yaw_leak_floor,
@@ -621,41 +694,20 @@ class Engine:
         m["bottom_turnaround_s"] = next_lift_gap(
             ph, t, sig.rise, cut=final, rate_hz=self.rate, reps=cfg.reps
         )
-        m["braking_s"] = braking(ph, guessed, rate_hz=self.rate, reps=cfg.reps)
+        m["braking_s"] = braking(ph, timing.guessed, rate_hz=self.rate, reps=cfg.reps)
         start_row = self._row_of(ph.start_s)
-        lo = max(start_row, w0) - rows.start
+        lo = max(start_row, win.w0) - rows.start
         hi = max(self._row_of(ph.end_s), start_row + 1) - rows.start
         hidden, hidden_points = hidden_metrics(
             rows.vis[lo : hi + 1],
             rows.raw[lo : hi + 1],
             rows.xy[lo : hi + 1],
-            leg=leg,
+            leg=win.leg,
             metrics=m,
             occ=cfg.occlusion,
             scale_px=ctx.scale_px,
         )
-        provisional = m["bottom_turnaround_s"] is not None
-        events: list[EngineEvent] = []
-        if self.reps and self.reps[-1].segment == self._segment:
-            events += self._settle_previous(ph.start_s)
-        record = self._make_record(
-            ph, m, single, side, hidden, rise, float(guessed[ph.peak]), partial_edge=edge
-        )
-        lo, hi = self._row_of(ph.start_s) - rows.start, self._row_of(ph.end_s) - rows.start
-        gap = float(np.max(rows.gap[max(lo, 0) : hi + 1])) if hi >= lo else 0.0
-        record = replace(
-            record,
-            leg=leg,
-            bottom_level=bottom_level,
-            provisional=provisional,
-            gap_s=gap,
-            hidden_points=hidden_points,
-        )
-        self.reps.append(record)
-        self._counts[record.side.value] += 1
-        events += self._rep_events(record)
-        self._trim()
-        return events
+        return m, hidden, hidden_points
 
     def _row_of(self, t: float) -> int:
         rows = self._rows
