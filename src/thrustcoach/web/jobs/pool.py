@@ -93,7 +93,7 @@ def run_in_background(nice: int = WORKER_NICE) -> None:
     a web process wants, and a woken request often waits for the worker's time slice. In
     ``benchmarks/load.py`` (50 users, 4 videos) that doubled page latencies. ``SCHED_IDLE``
     tasks run only on CPU time nobody else wants, so a request takes the core at once; videos
-    finish as fast as before because the web load leaves most of the CPU free.
+    still finish, a little later (about 6 % in that benchmark), on the CPU the web leaves free.
     """
     with contextlib.suppress(OSError):
         os.nice(nice)
