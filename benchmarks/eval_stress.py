@@ -15,7 +15,7 @@ after changes a hidden case could carry (never tuned to; read the figures, find 
 Each variant prints the scorer's ``SCORE`` line (the unchanged sample first), and ``--verbose``
 its misses. Skipped when ``../shared/eval`` is absent.
 
-    .venv/bin/python benchmarks/eval_stress.py [--only hard] [--seed 1] [--verbose]
+    .venv/bin/python benchmarks/eval_stress.py [--only hard] [--seed 1] [--verbose] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -153,6 +154,9 @@ def main() -> int:
     ap.add_argument("--only", choices=list(VARIANTS), action="append")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--verbose", action="store_true", help="misses and per-phase errors too")
+    ap.add_argument(
+        "--keep", type=Path, help="also write the disturbed cases here (a folder per variant)"
+    )
     args = ap.parse_args()
     sample = EVAL / "synthetic"
     if not sample.is_dir():
@@ -173,6 +177,11 @@ def main() -> int:
                     case = Case(path, unpacked)
                     change(case, rng)
                     case.write(folder, path.name.removesuffix(".csv.gz"))
+                if args.keep:
+                    kept = args.keep / name.replace(" ", "_")
+                    kept.mkdir(parents=True, exist_ok=True)
+                    for f in folder.glob("*.*"):
+                        shutil.copy2(f, kept / f.name)
             lines = score(folder, args.verbose)
         print(f"{name:<9} ({time.perf_counter() - start:4.0f} s)  " + "\n    ".join(lines))
     return 0
