@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -202,3 +204,13 @@ def test_pose_workers_take_only_the_cpu_the_web_server_leaves() -> None:
         assert os.getpriority(os.PRIO_PROCESS, pid) >= os.getpriority(os.PRIO_PROCESS, 0)
     finally:
         pool.close()
+
+
+def test_putting_a_process_in_the_background_twice_keeps_its_nice_level() -> None:
+    # A Ray actor calls it at start and for every job; os.nice would add 10 each time.
+    code = (
+        "import os; from thrustcoach.web.jobs.pool import run_in_background as bg; "
+        "bg(10); bg(10); print(os.getpriority(os.PRIO_PROCESS, 0))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(out.stdout) == max(10, os.getpriority(os.PRIO_PROCESS, 0))

@@ -95,8 +95,9 @@ def run_in_background(nice: int = WORKER_NICE) -> None:
     tasks run only on CPU time nobody else wants, so a request takes the core at once; videos
     still finish, a little later (about 6 % in that benchmark), on the CPU the web leaves free.
     """
-    with contextlib.suppress(OSError):
-        os.nice(nice)
+    with contextlib.suppress(OSError):  # absolute, not os.nice's increment: callable again
+        if os.getpriority(os.PRIO_PROCESS, 0) < nice:
+            os.setpriority(os.PRIO_PROCESS, 0, nice)
     if hasattr(os, "SCHED_IDLE"):
         with contextlib.suppress(OSError):
             os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
