@@ -171,6 +171,7 @@ def time_phases(
     n = angle.shape[0]
     b0 = int(np.clip(bottom_before, 0, n - 1))
     b1 = int(np.clip(bottom_after, 0, n - 1))
+    last = b1  # the last row this rep's lowering may reach
     # The lockout near where the detector saw it (a jump at the window's start, where the
     # other side's set ended, is not this rep's top).
     near = max(int(peak_search_rows), 1)
@@ -202,7 +203,9 @@ def time_phases(
     v_dn = max(float(neg[i_dn]), 1e-6)
     thr_dn = speed_fraction * v_dn
     pause_end = _edge(neg, i_dn, thr_dn, step=-1, lo=int(np.floor(top)), hi=b1, close=close_rows)
-    end = _edge(neg, i_dn, thr_dn, step=+1, lo=p, hi=b1, close=close_rows)
+    # The lowering's tail is walked past the lowest row: on a slow lowering the angle is
+    # still sinking there per the fit, and jitter merely made an earlier row the lowest.
+    end = _edge(neg, i_dn, thr_dn, step=+1, lo=p, hi=last, close=close_rows)
     pause_end = max(pause_end, top)
     # The recording began with the hips a third of the way up or more: the lift (and, near
     # the top, the pause) started before the first frame.
