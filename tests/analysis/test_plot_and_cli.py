@@ -55,7 +55,7 @@ def test_cli_analyze_writes_json_and_plot(
             "--plot",
             str(tmp_path / "r.png"),
             "--pause",
-            "2",
+            "2.5",  # the set holds ~1.2 s at the top: well under 60 % of 2.5 s
             "--lowering",
             "3",
         ]

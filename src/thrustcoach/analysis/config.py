@@ -7,7 +7,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from thrustcoach.errors import DataError
 from thrustcoach.vocab import FaultCode
@@ -76,6 +76,7 @@ class RepsConfig(_Frozen):
     split_dip_deg: float = Field(ge=0)
     noise_factor: float = Field(gt=0)
     gap_close_s: float = Field(ge=0)
+    movement_shape_k: tuple[float, float] | None = None
     settle_s: float = Field(ge=0)
     complete_fraction: float = Field(gt=0, lt=1)
     min_drop_share: float = Field(ge=0, lt=1)
@@ -92,6 +93,13 @@ class RepsConfig(_Frozen):
     view_lock_s: float = Field(ge=0)
     view_margin_deg: float = Field(ge=0)
     view_wait_s: float = Field(ge=0)
+
+    @field_validator("movement_shape_k")
+    @classmethod
+    def _shape_k_range(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
+        if v is not None and not 1.0 < v[0] <= v[1]:
+            raise ValueError("movement_shape_k needs 1 < low <= high, e.g. [1.5, 6.0]")
+        return v
 
 
 class OcclusionConfig(_Frozen):

@@ -656,6 +656,7 @@ class Engine:
             speed_fraction=cfg.reps.speed_fraction,
             close_rows=round(cfg.reps.gap_close_s * self.rate),
             noise_factor=cfg.reps.noise_factor,
+            shape_k=cfg.reps.movement_shape_k,
             at_recording_start=w0 == win.seg_start,
             at_recording_end=final,
         )

@@ -13,6 +13,14 @@ samples). The speed comes from local polynomial (Savitzky-Golay) fits of the hip
 each phase uses the shortest fit window whose noise, measured where the hips rest, stays
 well under its threshold, so pose jitter cannot poke through 10 % and end a slow lowering
 early, while a fast lift keeps its sharp edges.
+
+That reading still rests on the few rows around each crossing, where the phase moves
+slowly and jitter is largest. So each phase is then fitted, over all its rows and the rest
+on either side, by one smooth movement: a speed profile shaped like a symmetric
+Beta(k, k) curve (k = 3 is the minimum-jerk movement of Flash & Hogan 1985, k ~ 2 a half
+cosine; k is fitted too). The 10 % instants of the fitted movement are known in closed
+form and replace the speed's reading. Where the fit fails, or the phase was cut by the
+start or end of the recording, the speed's reading stands.
 """
 
 from __future__ import annotations
@@ -22,12 +30,15 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from scipy.ndimage import gaussian_filter1d
+from scipy.optimize import least_squares
 from scipy.signal import savgol_filter
+from scipy.special import betainc
 
 __all__ = [
     "PhaseTimes",
     "angular_speed",
     "braking_s",
+    "fit_movement",
     "phase_speed",
     "time_phases",
 ]
@@ -136,6 +147,60 @@ def _pick_speed(
     return speeds[-1]
 
 
+def _beta_share(k: float, frac: float) -> float:
+    """The share of its duration after which a movement whose speed profile is a symmetric
+    Beta(k, k) curve first moves at ``frac`` of its peak speed (and before which, from the
+    end, it last does)."""
+    c = frac ** (1.0 / (k - 1.0))
+    return float((1.0 - np.sqrt(max(1.0 - c, 0.0))) / 2.0)
+
+
+def fit_movement(
+    angle: Arr,
+    *,
+    lo: int,
+    hi: int,
+    first: float,
+    last: float,
+    rising: bool,
+    frac: float,
+    shape_k: tuple[float, float],
+) -> tuple[float, float] | None:
+    """Rows (fractional) where one phase of ``angle`` between rows ``lo`` and ``hi`` first
+    and last moves faster than ``frac`` of its peak speed, read off a smooth movement
+    fitted to all those rows: the angle goes from one level to another along the
+    regularised incomplete beta function I(x; k, k), whose speed is the Beta(k, k)
+    profile. ``first``/``last`` are the instants the speed read (the starting guess).
+    None when there is too little to fit or the fitted movement goes the wrong way."""
+    rows = np.arange(lo, hi + 1, dtype=np.float64)
+    y = angle[lo : hi + 1]
+    seen = np.isfinite(y)
+    rows, y = rows[seen], y[seen]
+    if y.size < 8 or last <= first:
+        return None
+    k_lo, k_hi = shape_k
+    k0 = float(np.clip(3.0, k_lo, k_hi))
+    share = _beta_share(k0, frac)
+    d0 = max((last - first) / (1.0 - 2.0 * share), 3.0)
+    span = float(hi - lo)
+    x0 = np.array([float(np.median(y[:3])), float(np.median(y[-3:])), first - share * d0, d0, k0])
+    lower = np.array([-np.inf, -np.inf, lo - span, 2.0, k_lo])
+    upper = np.array([np.inf, np.inf, float(hi), 2.0 * span + 2.0, k_hi])
+
+    def residual(p: Arr) -> Arr:
+        a, b, t0, d, k = p
+        x = np.clip((rows - t0) / d, 0.0, 1.0)
+        return np.asarray(a + (b - a) * betainc(k, k, x) - y, dtype=np.float64)
+
+    # soft_l1: a jitter spike or a label swap the filters let through pulls the fit less.
+    fit = least_squares(residual, np.clip(x0, lower, upper), bounds=(lower, upper), loss="soft_l1")
+    a, b, t0, d, k = (float(v) for v in fit.x)
+    if not fit.success or (b - a > 0) != rising:
+        return None
+    share = _beta_share(k, frac)
+    return t0 + share * d, t0 + (1.0 - share) * d
+
+
 def braking_s(speed: Arr, *, lo: int, hi: int, rate_hz: float, speed_fraction: float) -> float:
     """How long a fall (``speed`` negative between rows ``lo`` and ``hi``) takes to brake:
     from the last instant it moves at half its peak speed to the end of the phase (its
@@ -163,11 +228,13 @@ def time_phases(
     at_recording_start: bool,
     at_recording_end: bool,
     peak_search_rows: int = 15,
+    shape_k: tuple[float, float] | None = (1.5, 6.0),
 ) -> PhaseTimes:
     """Phase instants of the rep whose lockout is near row ``peak`` of the window, between
     the bottoms near ``bottom_before`` and ``bottom_after`` (rows of ``angle``). ``speeds``
     are the angle's speed under increasing smoothing; each phase uses the least smoothed
-    one its noise allows."""
+    one its noise allows, and is then refined by a fitted movement whose speed profile's
+    shape parameter lies in ``shape_k`` (None: the speed's reading only)."""
     n = angle.shape[0]
     b0 = int(np.clip(bottom_before, 0, n - 1))
     b1 = int(np.clip(bottom_after, 0, n - 1))
@@ -220,6 +287,34 @@ def time_phases(
     # Ending within a few rows of the last frame, the lowering may well have gone on.
     edge_rows = max(3, close_rows)
     lowering_cut = at_recording_end and b1 >= n - 1 - edge_rows and end >= n - 1 - edge_rows
+    if shape_k is not None and not lift_cut:
+        lift = fit_movement(
+            angle,
+            lo=b0,
+            hi=int(np.ceil(pause_end)),
+            first=start,
+            last=top,
+            rising=True,
+            frac=speed_fraction,
+            shape_k=shape_k,
+        )
+        if lift is not None and lift[0] < top and lift[1] > start:  # the same movement
+            start = float(np.clip(lift[0], b0, p))
+            top = float(np.clip(lift[1], start, pause_end))
+    if shape_k is not None and not lowering_cut:
+        low = fit_movement(
+            angle,
+            lo=int(np.floor(top)),
+            hi=last,
+            first=pause_end,
+            last=end,
+            rising=False,
+            frac=speed_fraction,
+            shape_k=shape_k,
+        )
+        if low is not None and low[0] < end and low[1] > pause_end:
+            pause_end = float(np.clip(low[0], top, last))
+            end = float(np.clip(low[1], pause_end, last))
     return PhaseTimes(
         start_s=at(start),
         top_s=at(top),
