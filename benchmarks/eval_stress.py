@@ -10,7 +10,9 @@ after changes a hidden case could carry (never tuned to; read the figures, find 
   it: twice the landmarks' jitter (measured on each case from its third differences; the
   sample's hard cases measure twice its others at the same body size) and short left/right
   label swaps of the legs (0.1-0.3 s, about 6 a minute);
-* ``slow`` / ``fast``: the same movement 1.2x slower / 0.85x as long (truth scaled with it).
+* ``slow`` / ``fast``: the same movement 1.2x slower / 0.85x as long (truth scaled with it,
+  and its ``short_pause`` / ``rushed_lowering`` labels derived again from the scaled times by
+  the eval README's rule, which gives back every one of the sample's own 420 labels).
 
 Each variant prints the scorer's ``SCORE`` line (the unchanged sample first), and ``--verbose``
 its misses. Skipped when ``../shared/eval`` is absent.
@@ -44,6 +46,25 @@ THRUSTCOACH = Path(sys.executable).with_name("thrustcoach")
 HARD_NOISE = 2.0  # "2x pixel noise"
 LEG_JOINTS = ("hip", "knee", "ankle", "heel", "foot_index")
 TIMES = ("top_s", "lock_start_s", "lock_end_s", "concentric_s", "pause_s", "eccentric_s")
+# The eval README's timing faults: shorter than 60 % of the prescribed 1 s pause / 2 s
+# lowering, either answer accepted within 0.15 s of the limit (a bounce may rush).
+TIMING_FAULTS = (("short_pause", "pause_s", 0.6), ("rushed_lowering", "eccentric_s", 1.2))
+TIMING_SLACK_S = 0.15
+
+
+def relabel_timing_faults(rep: dict[str, Any]) -> None:
+    """Derive a truth rep's timing-fault labels from its (scaled) phase times."""
+    for code, key, limit in TIMING_FAULTS:
+        faults = [f for f in rep["faults"] if f != code]
+        allowed = [f for f in rep["allowed"] if f != code]
+        value = rep[key]
+        if value < limit - TIMING_SLACK_S and not (
+            code == "rushed_lowering" and "bounce" in faults
+        ):
+            faults.append(code)
+        elif value <= limit + TIMING_SLACK_S:
+            allowed.append(code)
+        rep["faults"], rep["allowed"] = faults, allowed
 
 
 class Case:
@@ -118,6 +139,7 @@ def _time_scale(factor: float) -> Callable[[Case, np.random.Generator], None]:
             for r in s["reps"]:
                 for key in TIMES:
                     r[key] *= factor
+                relabel_timing_faults(r)
 
     return scale
 
