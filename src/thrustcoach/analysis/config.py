@@ -57,6 +57,7 @@ class LegsConfig(_Frozen):
     swap_ratio: float = Field(gt=0, lt=1)
     swap_min_jump_shins: float = Field(ge=0)
     max_swap_s: float = Field(gt=0)
+    swap_home_s: float = Field(default=0.0, ge=0)
     still_radius_shins: float = Field(gt=0)
     excursion_s: float = Field(ge=0)
     tie_s: float = Field(ge=0)

@@ -171,6 +171,8 @@ class Engine:
             max_swap_s=c.legs.max_swap_s,
             ratio=c.legs.swap_ratio,
             min_jump_shins=c.legs.swap_min_jump_shins,
+            home_s=c.legs.swap_home_s,
+            still_shins=c.legs.still_radius_shins,
         )
         self._grid = Resampler(n_channels=3 * K, rate_hz=self.rate, max_gap_s=c.filtering.max_gap_s)
         self._smooth = CenteredSmoother(

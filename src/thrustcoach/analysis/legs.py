@@ -6,6 +6,9 @@ far leg is noisy and often low in confidence. Two stages, both fed a chunk at a 
 * :class:`SwapCorrector` undoes short label swaps on the recorded frames: when every leg
   point jumps at once onto where the other leg just was, the labels swapped (a body does
   not teleport); a swap that seems to last longer than ``max_swap_s`` is trusted as real.
+  A swap that began or ended while the legs overlapped can be read the wrong way round;
+  during a swap the labels as given are checked against where each still foot has been
+  (``home_s``), and the swap ends when they put a foot back on its planted spot.
 * :class:`StanceTracker` finds, per foot, the stretches of time in which its ankle, heel
   and toe stay still. The working leg of a rep is the foot that stays planted through it
   (both: a bilateral rep). A free leg, bent, extended or hovering near the floor at the
@@ -68,6 +71,9 @@ class _SwapGroup:
         self.right = [point_index("right", j) for j in joints]
         self.swapped = False
         self.since = 0.0
+        # Where each side's foot points have been (median over the history) when the swap
+        # began; None where the group holds no foot points or there was no history.
+        self.homes: Arr | None = None
 
 
 class SwapCorrector:
@@ -80,12 +86,27 @@ class SwapCorrector:
 
     GROUPS: tuple[tuple[str, ...], ...] = (("hip",), ("knee", "ankle", "heel", "foot_index"))
 
-    def __init__(self, *, max_swap_s: float, ratio: float, min_jump_shins: float) -> None:
+    def __init__(
+        self,
+        *,
+        max_swap_s: float,
+        ratio: float,
+        min_jump_shins: float,
+        home_s: float = 0.0,
+        still_shins: float = 0.15,
+    ) -> None:
         self.max_swap_s = max_swap_s
         self.ratio = ratio
         self.min_jump_shins = min_jump_shins
+        self.home_s = home_s
+        self.still_shins = still_shins
+        self._hist_shin = np.empty(0)
         self._last = np.full((len(SIDES) * len(JOINTS), 2), np.nan)
         self._groups = [_SwapGroup(g) for g in self.GROUPS]
+        # The corrected foot points of the last ``home_s`` seconds: (time, (m, 2 sides, 3, 2)).
+        self._feet = [point_index(side, j) for side in SIDES for j in FOOT]
+        self._hist_t = np.empty(0)
+        self._hist = np.empty((0, len(SIDES), len(FOOT), 2))
 
     def push(self, time_s: Arr, xy: Arr) -> tuple[Arr, NDArray[np.bool_]]:
         n = xy.shape[0]
@@ -115,7 +136,51 @@ class SwapCorrector:
                 out[np.ix_(rows, left)] = xy[np.ix_(rows, right)]
                 out[np.ix_(rows, right)] = xy[np.ix_(rows, left)]
             any_swap |= swapped
+        if self.home_s > 0:
+            keep = self._hist_t > time_s[-1] - self.home_s
+            self._hist_t = np.concatenate([self._hist_t[keep], time_s])
+            feet = out[:, self._feet].reshape(n, len(SIDES), len(FOOT), 2)
+            self._hist = np.concatenate([self._hist[keep], feet])
+            self._hist_shin = np.concatenate([self._hist_shin[keep], shin])
         return out, any_swap
+
+    def _homes(
+        self, time_s: Arr, cur: Arr, swapped: NDArray[np.bool_], i: int, shin: Arr
+    ) -> Arr | None:
+        """Each side's foot points, median over the ``home_s`` seconds before row ``i`` of
+        this chunk (rows before it corrected by ``swapped``): ``(2 sides, 3, 2)``."""
+        feet = cur[:i, self._feet].reshape(i, len(SIDES), len(FOOT), 2).copy()
+        feet[swapped[:i]] = feet[swapped[:i]][:, ::-1]
+        t = np.concatenate([self._hist_t, time_s[:i]])
+        pts = np.concatenate([self._hist, feet])[t > time_s[i] - self.home_s]
+        if pts.shape[0] == 0:
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a point never seen
+            homes = np.asarray(np.nanmedian(pts, axis=0), dtype=np.float64)
+            # Only a foot that stayed put all that time has a home (not one that was lifted
+            # or set down meanwhile, as at a side switch): the others are left unknown.
+            spread = np.nanpercentile(np.linalg.norm(pts - homes, axis=-1), 90, axis=(0, 2))
+            size = np.nanmedian(np.concatenate([self._hist_shin, shin[:i]]))
+        homes[~(spread <= self.still_shins * size)] = np.nan
+        return homes
+
+    def _labels_back(self, homes: Arr, feet: Arr, shin: Arr) -> NDArray[np.bool_]:
+        """Rows ``feet`` ``(m, 2, 3, 2)`` (as labelled) whose labels fit where the feet have
+        been far better than the swapped reading does. A planted foot stays at its home, so
+        the reading that puts a foot there is right; the free foot's home says little, so
+        each reading is scored by its best-placed foot."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            as_is = np.nanmean(np.linalg.norm(feet - homes, axis=-1), axis=-1)
+            crossed = np.nanmean(np.linalg.norm(feet[:, ::-1] - homes, axis=-1), axis=-1)
+            raw, swap = np.nanmin(as_is, axis=1), np.nanmin(crossed, axis=1)  # NaN: no home
+        with np.errstate(invalid="ignore"):
+            return np.asarray(
+                (raw < self.ratio * swap)
+                & (swap - raw > self.min_jump_shins * np.nan_to_num(shin, nan=np.inf)),
+                dtype=bool,
+            )
 
     def _group(
         self, g: _SwapGroup, time_s: Arr, cur: Arr, prev: Arr, shin: Arr
@@ -136,12 +201,19 @@ class SwapCorrector:
             & (same - cross > self.min_jump_shins * np.nan_to_num(shin, nan=np.inf))
         )
         swapped = np.zeros(n, dtype=bool)
+        feet_group = self.home_s > 0 and "ankle" in [JOINTS[j % len(JOINTS)] for j in g.left]
         state, since, i0 = g.swapped, g.since, 0
         for i in [*toggles.tolist(), n]:
-            # Frames i0..i-1 keep the current state, unless it has lasted too long.
+            # Frames i0..i-1 keep the current state, unless it has lasted too long or the
+            # labels as given put a foot back where it has been planted.
             if state:
                 expire = since + self.max_swap_s
                 cut = i0 + int(np.searchsorted(time_s[i0:i], expire, side="right"))
+                if g.homes is not None and cut > i0:
+                    feet = cur[i0:cut, self._feet].reshape(cut - i0, len(SIDES), len(FOOT), 2)
+                    back = np.flatnonzero(self._labels_back(g.homes, feet, shin[i0:cut]))
+                    if back.size:
+                        cut = i0 + int(back[0])
                 swapped[i0:cut] = True
                 if cut < i:
                     state = False
@@ -149,6 +221,12 @@ class SwapCorrector:
                 state = not state
                 since = float(time_s[i])
                 i0 = i
+                if state and feet_group:
+                    g.homes = (
+                        self._homes(time_s, cur, swapped, i, shin)
+                        if i > 0 or self._hist.size
+                        else None
+                    )
         g.swapped, g.since = state, since
         return swapped
 
