@@ -233,8 +233,8 @@ class SwapCorrector:
 
 @dataclass
 class _Foot:
-    anchor: Arr  # (3, 2) mean position of ankle, heel, toe during the current still stretch
-    count: NDArray[np.int64]  # rows averaged into each anchor point
+    anchor: list[list[float]]  # mean position of ankle, heel, toe in the current still stretch
+    count: list[int]  # rows averaged into each anchor point
     since: float  # start of the current still stretch (NaN: moving)
     out_since: float  # start of the current excursion (NaN: none)
 
@@ -253,7 +253,8 @@ class StanceTracker:
         self.excursion_s = excursion_s
         self.history_s = history_s
         self._feet = [
-            _Foot(np.full((3, 2), np.nan), np.zeros(3, np.int64), math.nan, math.nan) for _ in SIDES
+            _Foot([[math.nan, math.nan] for _ in FOOT], [0] * len(FOOT), math.nan, math.nan)
+            for _ in SIDES
         ]
         self._closed: list[deque[tuple[float, float]]] = [deque() for _ in SIDES]
 
@@ -261,18 +262,22 @@ class StanceTracker:
         """Feed rows (with the shin length to measure them by, per row); returns
         ``(m, 2)``: per row and foot, since when it has been still (NaN while it moves)."""
         out = np.full((time_s.shape[0], 2), np.nan)
-        radii = self.radius_shins * shin_px
+        radii = (self.radius_shins * np.asarray(shin_px, dtype=np.float64)).tolist()
+        times = time_s.tolist()
         for s, side in enumerate(SIDES):
             idx = [point_index(side, j) for j in FOOT]
             foot, closed = self._feet[s], self._closed[s]
-            for r, t in enumerate(time_s.tolist()):
-                pts = xy[r, idx]
-                seen = np.isfinite(pts).all(axis=1)
-                if not seen.any():
-                    out[r, s] = foot.since
-                    continue
-                self._step(foot, closed, t, pts, seen, float(radii[r]))
-                out[r, s] = foot.since
+            feet = xy[:, idx]  # (m, 3, 2)
+            seen_rows = np.isfinite(feet).all(axis=2).tolist()
+            # Plain floats row by row: this loop runs for every row of a recording, and
+            # numpy's per-call cost on three points is most of its time.
+            pts_rows = feet.tolist()
+            col = out[:, s]
+            for r, t in enumerate(times):
+                seen = seen_rows[r]
+                if any(seen):
+                    self._step(foot, closed, t, pts_rows[r], seen, radii[r])
+                col[r] = foot.since
             horizon = float(time_s[-1]) - self.history_s if time_s.size else -math.inf
             while closed and closed[0][1] < horizon:
                 closed.popleft()
@@ -283,16 +288,22 @@ class StanceTracker:
         foot: _Foot,
         closed: deque[tuple[float, float]],
         t: float,
-        pts: Arr,
-        seen: NDArray[np.bool_],
+        pts: list[list[float]],
+        seen: list[bool],
         radius: float,
     ) -> None:
         if math.isnan(foot.since):
             self._settle(foot, t, pts, seen)
             return
-        known = seen & (foot.count > 0)
-        dist = np.linalg.norm(pts[known] - foot.anchor[known], axis=1)
-        if dist.size and float(dist.max()) > radius:
+        anchor, count = foot.anchor, foot.count
+        far = False
+        for k in range(len(pts)):
+            if seen[k] and count[k] > 0:
+                dx, dy = pts[k][0] - anchor[k][0], pts[k][1] - anchor[k][1]
+                if math.sqrt(dx * dx + dy * dy) > radius:
+                    far = True
+                    break
+        if far:
             if math.isnan(foot.out_since):
                 foot.out_since = t
             elif t - foot.out_since > self.excursion_s:
@@ -300,17 +311,22 @@ class StanceTracker:
                 self._settle(foot, t, pts, seen)
             return
         foot.out_since = math.nan
-        for k in np.flatnonzero(seen).tolist():  # running mean: settles on the true spot
-            foot.count[k] += 1
-            if foot.count[k] == 1:
-                foot.anchor[k] = pts[k]
+        for k in range(len(pts)):  # running mean: settles on the true spot
+            if not seen[k]:
+                continue
+            count[k] += 1
+            if count[k] == 1:
+                anchor[k] = list(pts[k])
             else:
-                foot.anchor[k] += (pts[k] - foot.anchor[k]) / foot.count[k]
+                n = count[k]
+                anchor[k] = [a + (p - a) / n for a, p in zip(anchor[k], pts[k], strict=True)]
 
     @staticmethod
-    def _settle(foot: _Foot, t: float, pts: Arr, seen: NDArray[np.bool_]) -> None:
-        foot.anchor = np.where(seen[:, None], pts, np.nan)
-        foot.count = seen.astype(np.int64)
+    def _settle(foot: _Foot, t: float, pts: list[list[float]], seen: list[bool]) -> None:
+        foot.anchor = [
+            list(p) if ok else [math.nan, math.nan] for p, ok in zip(pts, seen, strict=True)
+        ]
+        foot.count = [int(ok) for ok in seen]
         foot.since = t
         foot.out_since = math.nan
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections import deque
 from typing import Any
 
 import numpy as np
@@ -245,24 +244,50 @@ class Reservoir:
 
     def __init__(self, *, n_features: int, every: int, capacity: int) -> None:
         self.every = max(every, 1)
-        self.capacity = capacity
-        self._rows: deque[Arr] = deque(maxlen=capacity)
-        self._count = 0
+        self.capacity = max(capacity, 1)
         self.n_features = n_features
+        # A ring of rows: ``_size`` of them, the oldest at ``_head``. Read once a block, so
+        # it is kept as one array rather than rows to stack each time.
+        self._ring = np.full((0, n_features), np.nan)
+        self._head = 0
+        self._size = 0
+        self._count = 0
 
     def push(self, rows: Arr) -> None:
-        for row in rows:
-            if self._count % self.every == 0:
-                self._rows.append(np.asarray(row, dtype=np.float64))
-            self._count += 1
+        rows = np.asarray(rows, dtype=np.float64)
+        first = (-self._count) % self.every  # the first of these rows that is kept
+        self._count += rows.shape[0]
+        kept = rows[first :: self.every][-self.capacity :]
+        if kept.shape[0] == 0:
+            return
+        if self._ring.shape[0] < self.capacity:  # grow (doubling) until the capacity
+            need = min(self.capacity, max(self._size + kept.shape[0], 2 * self._ring.shape[0]))
+            if need > self._ring.shape[0]:
+                grown = np.full((need, self.n_features), np.nan)
+                grown[: self._size] = self.array()
+                self._ring, self._head = grown, 0
+        cap = self._ring.shape[0]
+        at = (self._head + self._size + np.arange(kept.shape[0])) % cap
+        self._ring[at] = kept
+        overflow = max(self._size + kept.shape[0] - cap, 0)
+        self._head = (self._head + overflow) % cap
+        self._size = min(self._size + kept.shape[0], cap)
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return self._size
 
     def array(self) -> Arr:
-        if not self._rows:
-            return np.full((0, self.n_features), np.nan)
-        return np.stack(list(self._rows))
+        """The kept rows, oldest first (a read-only view while the ring has not wrapped)."""
+        if self._head + self._size <= self._ring.shape[0]:
+            view = self._ring[self._head : self._head + self._size]
+            view.flags.writeable = False
+            return view
+        return np.concatenate(
+            [
+                self._ring[self._head :],
+                self._ring[: (self._head + self._size) % self._ring.shape[0]],
+            ]
+        )
 
     def median(self) -> Arr:
         arr = self.array()
