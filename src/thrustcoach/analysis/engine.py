@@ -57,6 +57,15 @@ __all__ = ["Engine", "RepRecord"]
 Arr = NDArray[np.float64]
 K = len(SIDES) * len(JOINTS)
 BLOCK_ROWS = 15  # the context (proportions, view) is refreshed every this many rows
+# ...during the first CONTEXT_EVERY_BLOCKS blocks (a minute at 30 rows a second); after that
+# every (block / CONTEXT_EVERY_BLOCKS)-th block: the medians of a long history hardly move in
+# half a second, and re-reading all of it each block made a long recording cost its square.
+CONTEXT_EVERY_BLOCKS = 120
+
+
+def _context_due(block: int) -> bool:
+    """Is the context re-read at the end of block ``block`` (absolute, from 1)?"""
+    return block % max(1, block // CONTEXT_EVERY_BLOCKS) == 0
 _CORE = [point_index(s, j) for s in SIDES for j in ("shoulder", "hip", "knee", "ankle")]
 _LEGS: tuple[LegChoice, ...] = ("left", "right", "both")
 
@@ -299,7 +308,7 @@ class Engine:
 
     # --- per row ---------------------------------------------------------------------
     def _context(self) -> BodyContext:
-        """The recording as known at the last block boundary (see ``BLOCK_ROWS``)."""
+        """The recording as known at the last context refresh (see ``_context_due``)."""
         if self._ctx is None:
             self._ctx = read_context(self._reservoir.array(), view_cfg=self.cfg.view)
         return self._ctx
@@ -315,7 +324,8 @@ class Engine:
             j = min(t.shape[0], i + to_boundary)
             events += self._process_block(t[i:j], raw[i:j], xy[i:j], vis[i:j], gap[i:j])
             if self._rows.end % BLOCK_ROWS == 0:
-                self._ctx = read_context(self._reservoir.array(), view_cfg=self.cfg.view)
+                if self._ctx is None or _context_due(self._rows.end // BLOCK_ROWS):
+                    self._ctx = read_context(self._reservoir.array(), view_cfg=self.cfg.view)
                 events += self._maybe_lock()
             i = j
         return events

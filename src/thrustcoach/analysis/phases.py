@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 from scipy.ndimage import gaussian_filter1d
 from scipy.optimize import least_squares
 from scipy.signal import savgol_filter
-from scipy.special import betainc
+from scipy.special import betainc, betaln
 
 __all__ = [
     "PhaseTimes",
@@ -192,8 +192,28 @@ def fit_movement(
         x = np.clip((rows - t0) / d, 0.0, 1.0)
         return np.asarray(a + (b - a) * betainc(k, k, x) - y, dtype=np.float64)
 
+    def jacobian(p: Arr) -> Arr:
+        # d/dx of I(x; k, k) is the Beta(k, k) density; only d/dk is taken numerically.
+        a, b, t0, d, k = p
+        x = np.clip((rows - t0) / d, 0.0, 1.0)
+        inside = (x > 0.0) & (x < 1.0)
+        shape = betainc(k, k, x)
+        density = np.zeros_like(x)
+        xi = x[inside]
+        density[inside] = np.exp((k - 1.0) * np.log(xi * (1.0 - xi)) - betaln(k, k))
+        dk = 1e-4 * max(k, 1.0)
+        jac = np.empty((x.size, 5))
+        jac[:, 0] = 1.0 - shape
+        jac[:, 1] = shape
+        jac[:, 2] = -(b - a) * density / d
+        jac[:, 3] = -(b - a) * density * x / d
+        jac[:, 4] = (b - a) * (betainc(k + dk, k + dk, x) - shape) / dk
+        return jac
+
     # soft_l1: a jitter spike or a label swap the filters let through pulls the fit less.
-    fit = least_squares(residual, np.clip(x0, lower, upper), bounds=(lower, upper), loss="soft_l1")
+    fit = least_squares(
+        residual, np.clip(x0, lower, upper), jac=jacobian, bounds=(lower, upper), loss="soft_l1"
+    )
     a, b, t0, d, k = (float(v) for v in fit.x)
     if not fit.success or (b - a > 0) != rising:
         return None
