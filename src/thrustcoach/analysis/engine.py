@@ -66,6 +66,8 @@ CONTEXT_EVERY_BLOCKS = 120
 def _context_due(block: int) -> bool:
     """Is the context re-read at the end of block ``block`` (absolute, from 1)?"""
     return block % max(1, block // CONTEXT_EVERY_BLOCKS) == 0
+
+
 _CORE = [point_index(s, j) for s in SIDES for j in ("shoulder", "hip", "knee", "ankle")]
 _LEGS: tuple[LegChoice, ...] = ("left", "right", "both")
 

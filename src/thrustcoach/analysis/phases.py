@@ -211,9 +211,12 @@ def fit_movement(
         return jac
 
     # soft_l1: a jitter spike or a label swap the filters let through pulls the fit less.
-    fit = least_squares(
-        residual, np.clip(x0, lower, upper), jac=jacobian, bounds=(lower, upper), loss="soft_l1"
-    )
+    try:
+        fit = least_squares(
+            residual, np.clip(x0, lower, upper), jac=jacobian, bounds=(lower, upper), loss="soft_l1"
+        )
+    except (ValueError, np.linalg.LinAlgError):  # a degenerate window: keep the speed's reading
+        return None
     a, b, t0, d, k = (float(v) for v in fit.x)
     if not fit.success or (b - a > 0) != rising:
         return None
