@@ -63,13 +63,13 @@ BLOCK_ROWS = 15  # the context (proportions, view) is refreshed every this many 
 CONTEXT_EVERY_BLOCKS = 120
 
 
+_CORE = [point_index(s, j) for s in SIDES for j in ("shoulder", "hip", "knee", "ankle")]
+_LEGS: tuple[LegChoice, ...] = ("left", "right", "both")
+
+
 def _context_due(block: int) -> bool:
     """Is the context re-read at the end of block ``block`` (absolute, from 1)?"""
     return block % max(1, block // CONTEXT_EVERY_BLOCKS) == 0
-
-
-_CORE = [point_index(s, j) for s in SIDES for j in ("shoulder", "hip", "knee", "ankle")]
-_LEGS: tuple[LegChoice, ...] = ("left", "right", "both")
 
 
 @dataclass
