@@ -175,10 +175,17 @@ class SwapCorrector:
             as_is = np.nanmean(np.linalg.norm(feet - homes, axis=-1), axis=-1)
             crossed = np.nanmean(np.linalg.norm(feet[:, ::-1] - homes, axis=-1), axis=-1)
             raw, swap = np.nanmin(as_is, axis=1), np.nanmin(crossed, axis=1)  # NaN: no home
+        return self._far_better(raw, swap, shin)
+
+    def _far_better(self, fit: Arr, other: Arr, shin: Arr) -> NDArray[np.bool_]:
+        """Rows where one reading's distance ``fit`` beats the other's decisively: under
+        ``ratio`` of it and shorter by ``min_jump_shins`` shin lengths (NaN: never)."""
         with np.errstate(invalid="ignore"):
             return np.asarray(
-                (raw < self.ratio * swap)
-                & (swap - raw > self.min_jump_shins * np.nan_to_num(shin, nan=np.inf)),
+                np.isfinite(fit)
+                & np.isfinite(other)
+                & (fit < self.ratio * other)
+                & (other - fit > self.min_jump_shins * np.nan_to_num(shin, nan=np.inf)),
                 dtype=bool,
             )
 
@@ -194,12 +201,7 @@ class SwapCorrector:
             cross = np.nanmean(
                 np.linalg.norm(a - pb, axis=-1) + np.linalg.norm(b - pa, axis=-1), axis=1
             )
-        toggles = np.flatnonzero(
-            np.isfinite(same)
-            & np.isfinite(cross)
-            & (cross < self.ratio * same)
-            & (same - cross > self.min_jump_shins * np.nan_to_num(shin, nan=np.inf))
-        )
+        toggles = np.flatnonzero(self._far_better(cross, same, shin))
         swapped = np.zeros(n, dtype=bool)
         feet_group = self.home_s > 0 and "ankle" in [JOINTS[j % len(JOINTS)] for j in g.left]
         state, since, i0 = g.swapped, g.since, 0
