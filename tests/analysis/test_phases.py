@@ -8,10 +8,33 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from thrustcoach.analysis.phases import phase_speed, time_phases
+from thrustcoach.analysis.phases import PhaseTimes, phase_speed, time_phases
 
 RATE = 30.0
 INSIDE = 0.9142  # a minimum-jerk phase falls under 10 % of its peak speed from here on
+
+
+def _phases(
+    t: NDArray[np.float64],
+    angle: NDArray[np.float64],
+    speeds: list[NDArray[np.float64]],
+    shape_k: tuple[float, float] | None = (1.5, 6.0),
+) -> PhaseTimes:
+    """The rep between a rest before 0.5 s and the end, its top near 2.5 s."""
+    return time_phases(
+        t,
+        angle,
+        speeds,
+        peak=round(2.5 * RATE),
+        bottom_before=round(0.5 * RATE),
+        bottom_after=t.size - 1,
+        speed_fraction=0.1,
+        close_rows=0,
+        noise_factor=2.0,
+        at_recording_start=False,
+        at_recording_end=False,
+        shape_k=shape_k,
+    )
 
 
 def _min_jerk(x: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -32,19 +55,7 @@ def test_a_jittery_low_point_before_the_bottom_does_not_end_the_lowering(
     angle[dip] -= depth_deg
     assert int(np.argmin(angle[round(2.5 * RATE) :])) + round(2.5 * RATE) == dip
     speed = phase_speed(angle, rate_hz=RATE, window_s=1.0, polyorder=4)
-    ph = time_phases(
-        t,
-        angle,
-        [speed],
-        peak=round(2.5 * RATE),
-        bottom_before=round(0.5 * RATE),
-        bottom_after=t.size - 1,
-        speed_fraction=0.1,
-        close_rows=0,
-        noise_factor=2.0,
-        at_recording_start=False,
-        at_recording_end=False,
-    )
+    ph = _phases(t, angle, [speed])
     assert ph.end_s == pytest.approx(start + INSIDE * lowering, abs=0.08)
     assert ph.pause_end_s == pytest.approx(start + (1 - INSIDE) * lowering, abs=0.08)
 
@@ -78,20 +89,7 @@ def test_phases_of_a_jittery_rep_are_read_off_a_fitted_movement(
             for w in (0.3, 0.4, 0.5, 0.65, 0.8, 1.0)
         ]
         for name, shape_k in (("fitted", (1.5, 6.0)), ("speed only", None)):
-            ph = time_phases(
-                t,
-                angle,
-                speeds,
-                peak=round(2.5 * RATE),
-                bottom_before=round(0.5 * RATE),
-                bottom_after=t.size - 1,
-                speed_fraction=0.1,
-                close_rows=0,
-                noise_factor=2.0,
-                at_recording_start=False,
-                at_recording_end=False,
-                shape_k=shape_k,
-            )
+            ph = _phases(t, angle, speeds, shape_k)
             got = np.array([ph.start_s, ph.top_s, ph.pause_end_s, ph.end_s])
             errors[name].append(np.abs(got - want))
     fitted = np.mean(errors["fitted"], axis=0)
