@@ -17,12 +17,12 @@ import contextlib
 import logging
 import multiprocessing as mp
 import os
-import queue
 import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -67,6 +67,25 @@ class Pool(Protocol):
     def close(self) -> None: ...
 
 
+class _EventPipe:
+    """A worker's own channel back to the server.
+
+    One pipe per worker process, never a shared ``multiprocessing.Queue``: a queue has one
+    write lock for all its writers, and a worker killed while it holds it (a job stopped at
+    its time limit in the middle of a progress message) leaves it held for good. Every later
+    worker's events then block, and the retried job runs into its limit. A killed worker
+    breaks only its own pipe here; its replacement gets a new one.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._lock = threading.Lock()
+
+    def put(self, event: PoolEvent) -> None:
+        with self._lock:
+            self._conn.send(event)
+
+
 def _die_with_parent() -> None:
     """Ask Linux to SIGKILL this process when its parent dies (no orphaned workers)."""
     if not sys.platform.startswith("linux"):
@@ -79,7 +98,7 @@ def _die_with_parent() -> None:
 
 
 def _quiet_stderr() -> None:
-    # MediaPipe's native logs go straight to fd 2; results and errors travel by queue.
+    # MediaPipe's native logs go straight to fd 2; results and errors travel by pipe.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     os.close(devnull)
@@ -106,11 +125,12 @@ def run_in_background(nice: int = WORKER_NICE) -> None:
 def _worker_main(
     slot: int,
     tasks: Connection,
-    events: Any,
+    event_conn: Connection,
     warm_spec: EstimatorSpec | None,
     nice: int,
 ) -> None:
     _die_with_parent()
+    events = _EventPipe(event_conn)
     parent_pid = os.getppid()  # the server, or the forkserver that dies with it
     _quiet_stderr()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the server's to handle
@@ -138,7 +158,7 @@ def _worker_main(
 class _Throttled:
     """Progress of one job, sent at most every 1 % or 0.25 s."""
 
-    def __init__(self, events: Any, slot: int, job_id: str) -> None:
+    def __init__(self, events: _EventPipe, slot: int, job_id: str) -> None:
         self.events, self.slot, self.job_id = events, slot, job_id
         self.value, self.when = 0.0, 0.0
 
@@ -173,22 +193,32 @@ class LocalPool:
         self._warm_spec = warm_spec
         self._nice = nice
         self._ctx = _mp_context()
-        self._events: Any = self._ctx.Queue()
         self._procs: list[Any] = [None] * self.slots
         self._conns: list[Connection | None] = [None] * self.slots
+        self._event_conns: list[Connection | None] = [None] * self.slots
         self._jobs: list[str | None] = [None] * self.slots
 
     def _spawn(self, slot: int) -> None:
-        parent, child = self._ctx.Pipe(duplex=False)
+        self._close_events(slot)
+        task_recv, task_send = self._ctx.Pipe(duplex=False)
+        event_recv, event_send = self._ctx.Pipe(duplex=False)
         proc = self._ctx.Process(
             target=_worker_main,
-            args=(slot, parent, self._events, self._warm_spec, self._nice),
+            args=(slot, task_recv, event_send, self._warm_spec, self._nice),
             name=f"thrustcoach-job-{slot}",
             daemon=True,
         )
         proc.start()
-        parent.close()
-        self._procs[slot], self._conns[slot], self._jobs[slot] = proc, child, None
+        task_recv.close()
+        event_send.close()
+        self._procs[slot], self._conns[slot], self._jobs[slot] = proc, task_send, None
+        self._event_conns[slot] = event_recv
+
+    def _close_events(self, slot: int) -> None:
+        conn = self._event_conns[slot]
+        if conn is not None:
+            conn.close()
+            self._event_conns[slot] = None
 
     def start(self) -> None:
         for slot in range(self.slots):
@@ -202,12 +232,17 @@ class LocalPool:
 
     def events(self, timeout_s: float) -> list[PoolEvent]:
         out: list[PoolEvent] = []
-        try:
-            out.append(self._events.get(timeout=timeout_s))
-            while True:
-                out.append(self._events.get_nowait())
-        except queue.Empty:
-            pass
+        open_conns = [c for c in self._event_conns if c is not None]
+        if not open_conns:  # every worker is being replaced: the liveness check below does it
+            time.sleep(timeout_s)
+        for conn in wait(open_conns, timeout=timeout_s) if open_conns else []:
+            assert isinstance(conn, Connection)
+            try:
+                while conn.poll():
+                    out.append(conn.recv())
+            except (EOFError, OSError):  # its worker is gone: the liveness check below says so
+                slot = self._event_conns.index(conn)
+                self._close_events(slot)
         for event in out:
             if event.kind == "done":
                 self._jobs[event.slot] = None
@@ -240,5 +275,5 @@ class LocalPool:
         for conn in self._conns:
             if conn is not None:
                 conn.close()
-        self._events.close()
-        self._events.join_thread()
+        for slot in range(self.slots):
+            self._close_events(slot)
