@@ -322,15 +322,26 @@ class Engine:
         events: list[EngineEvent] = []
         i = 0
         while i < t.shape[0]:
-            to_boundary = BLOCK_ROWS - self._rows.end % BLOCK_ROWS
-            j = min(t.shape[0], i + to_boundary)
+            # Up to the next boundary where something changes: rows between two context
+            # refreshes are processed as one block (each row's result does not depend on how
+            # the rows are grouped; only the context is block-aligned).
+            block = self._rows.end // BLOCK_ROWS + 1
+            while not self._boundary_acts(block):
+                block += 1
+            j = min(t.shape[0], i + block * BLOCK_ROWS - self._rows.end)
             events += self._process_block(t[i:j], raw[i:j], xy[i:j], vis[i:j], gap[i:j])
-            if self._rows.end % BLOCK_ROWS == 0:
-                if self._ctx is None or _context_due(self._rows.end // BLOCK_ROWS):
+            ended = self._rows.end // BLOCK_ROWS
+            if self._rows.end % BLOCK_ROWS == 0 and self._boundary_acts(ended):
+                if self._ctx is None or _context_due(ended):
                     self._ctx = read_context(self._reservoir.array(), view_cfg=self.cfg.view)
                 events += self._maybe_lock()
             i = j
         return events
+
+    def _boundary_acts(self, block: int) -> bool:
+        """Does anything happen at the end of block ``block``: a context refresh, or the
+        choice of rep signal (still waiting)?"""
+        return self._ctx is None or self._kind is None or _context_due(block)
 
     def _process_block(self, t: Arr, raw: Arr, xy: Arr, vis: Arr, gap: Arr) -> list[EngineEvent]:
         first_row = self._rows.end
