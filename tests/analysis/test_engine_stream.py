@@ -21,6 +21,11 @@ CASES = {
         start="top", end="lowering", reps_per_side=4, dropout_rate=0.04, seed=5
     ),
     "bounce": SyntheticSet(reps_per_side=5, faults={FaultCode.BOUNCE: 0.0}, seed=6),
+    # Past the first minute the context is re-read only now and then, and rows between two
+    # readings are processed as one block offline.
+    "two minutes, switch": SyntheticSet(
+        sides=(Side.LEFT, Side.RIGHT), reps_per_side=14, noise_px=1.5, seed=7
+    ),
 }
 
 

@@ -58,9 +58,11 @@ Arr = NDArray[np.float64]
 K = len(SIDES) * len(JOINTS)
 BLOCK_ROWS = 15  # the context (proportions, view) is refreshed every this many rows
 # ...during the first CONTEXT_EVERY_BLOCKS blocks (a minute at 30 rows a second); after that
-# every (block / CONTEXT_EVERY_BLOCKS)-th block: the medians of a long history hardly move in
-# half a second, and re-reading all of it each block made a long recording cost its square.
+# whenever the history has grown by about 1/CONTEXT_GROWTH: the medians of a minute or more
+# hardly move in a few seconds, and re-reading all of it each block made a long recording
+# cost its square (and kept the engine working in half-second blocks).
 CONTEXT_EVERY_BLOCKS = 120
+CONTEXT_GROWTH = 12
 
 
 _CORE = [point_index(s, j) for s in SIDES for j in ("shoulder", "hip", "knee", "ankle")]
@@ -69,7 +71,9 @@ _LEGS: tuple[LegChoice, ...] = ("left", "right", "both")
 
 def _context_due(block: int) -> bool:
     """Is the context re-read at the end of block ``block`` (absolute, from 1)?"""
-    return block % max(1, block // CONTEXT_EVERY_BLOCKS) == 0
+    if block <= CONTEXT_EVERY_BLOCKS:
+        return True
+    return block % max(1, block // CONTEXT_GROWTH) == 0
 
 
 @dataclass
