@@ -118,20 +118,24 @@ def hidden_metrics(
     free = {"left": "right", "right": "left", "both": "both"}[leg]
     hidden_points: set[str] = set()
     bad: list[str] = []
+    # Every point at once: its share of rows seen, and its median jitter where measured.
+    n_rows, n_points = vis.shape
+    seen_share = (vis >= occ.seen_visibility).mean(axis=0) if n_rows else np.full(n_points, np.nan)
+    jitter = np.linalg.norm(raw - xy, axis=-1)
+    measured = np.isfinite(jitter).any(axis=0)
+    typical = np.full(n_points, np.nan)
+    if measured.any():
+        typical[measured] = np.nanmedian(jitter[:, measured], axis=0)
+    unusable = (seen_share < occ.min_seen_share) | (
+        measured & (typical > occ.max_jitter_shins * scale_px)
+    )
     for metric, points in METRIC_POINTS.items():
         if metrics.get(metric) is None:
             continue
         for which, joint in points:
             sides = {"work": leg, "free": free, "both": "both"}[which]
             for s in SIDES if sides == "both" else (sides,):
-                k = point_index(s, joint)
-                seen = vis[:, k] >= occ.seen_visibility
-                jitter = np.linalg.norm(raw[:, k] - xy[:, k], axis=-1)
-                jitter = jitter[np.isfinite(jitter)]
-                jumpy = (
-                    jitter.size > 0 and float(np.median(jitter)) > occ.max_jitter_shins * scale_px
-                )
-                if seen.mean() < occ.min_seen_share or jumpy:
+                if unusable[point_index(s, joint)]:
                     hidden_points.add(f"{s} {joint}")
                     if metric not in bad:
                         bad.append(metric)
