@@ -197,6 +197,8 @@ UNSUPPORTED = {
     "mp4": (b"\x00\x00\x00\x18ftypmp42" + bytes(100), "is a video"),
     "binary": (bytes(range(256)) * 4, "neither a landmark CSV"),
     "json": (b'{"frames": []}', "neither a landmark CSV"),
+    "gzip": (b"\x1f\x8b\x08\x00" + bytes(100), "is gzip-compressed: unpack it first"),
+    "zip": (b"PK\x03\x04" + bytes(100), "is a zip archive: unpack it first"),
 }
 
 

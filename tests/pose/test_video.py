@@ -65,6 +65,7 @@ def test_truncated_file_yields_the_frames_before_the_damage(tmp_path: Path) -> N
         (b"", VideoError, "is empty"),
         (b"frame,time_s,landmark,x,y\n0,0,left_hip,1,2\n", VideoError, "landmark file"),
         (b"\xff\xd8\xff\xe0" + bytes(200), VideoError, "picture"),
+        (b"PK\x03\x04" + bytes(200), VideoError, "zip archive: unpack it first"),
         (b"\x00\x00\x00\x18ftypmp42" + bytes(2000), VideoError, "not a video we can open"),
         (b"just some notes\n", VideoError, "not a video we can open"),
     ],

@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from thrustcoach.errors import InputFileError, VideoError
-from thrustcoach.pose.io.detect import FileKind, detect_kind
+from thrustcoach.pose.io.detect import FileKind, archive_error, detect_kind
 
 # Silence FFmpeg's own stderr chatter about damaged packets; we report problems ourselves.
 os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
@@ -88,6 +88,9 @@ def _open(path: Path) -> cv2.VideoCapture:
         )
     if kind is FileKind.IMAGE:
         raise VideoError(f"{path} is a picture, not a video", hint="film the whole set")
+    if kind is FileKind.ARCHIVE:
+        err = archive_error(path)
+        raise VideoError(err.message, hint=err.hint)
     cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
     if not cap.isOpened():
         raise VideoError(

@@ -9,7 +9,7 @@ from pathlib import Path
 from thrustcoach.errors import InputFileError, UnsupportedFormatError
 from thrustcoach.pose.series import LandmarkSeries
 
-__all__ = ["FileKind", "detect_kind", "read_head", "read_landmarks"]
+__all__ = ["FileKind", "archive_error", "detect_kind", "read_head", "read_landmarks"]
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +26,14 @@ _VIDEO_MAGIC: tuple[tuple[int, bytes], ...] = (
     (0, b"OggS"),
 )
 _IMAGE_MAGIC: tuple[bytes, ...] = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"BM", b"II*\x00")
+# Packed files: (magic, what to call it, how to unpack it).
+_ARCHIVE_MAGIC: tuple[tuple[bytes, str, str], ...] = (
+    (b"\x1f\x8b", "gzip-compressed", "gzip -dc FILE > OUT"),
+    (b"PK\x03\x04", "a zip archive", "unzip FILE"),
+    (b"BZh", "bzip2-compressed", "bzip2 -dc FILE > OUT"),
+    (b"\xfd7zXZ\x00", "xz-compressed", "xz -dc FILE > OUT"),
+    (b"(\xb5/\xfd", "zstd-compressed", "zstd -dc FILE > OUT"),
+)
 
 
 class FileKind(StrEnum):
@@ -35,6 +43,7 @@ class FileKind(StrEnum):
     TRC = "trc"
     VIDEO = "video"
     IMAGE = "image"
+    ARCHIVE = "archive"  # compressed or zipped: unpack it first
     EMPTY = "empty"
     UNKNOWN = "unknown"
 
@@ -76,6 +85,8 @@ def detect_kind(path: Path) -> FileKind:
             return FileKind.VIDEO
     if head.startswith(_IMAGE_MAGIC):
         return FileKind.IMAGE
+    if _archive(head) is not None:
+        return FileKind.ARCHIVE
     if b"\x00" in head:
         return FileKind.UNKNOWN
     first = _first_text_line(head)
@@ -87,6 +98,26 @@ def detect_kind(path: Path) -> FileKind:
     if len(columns) > 1 and columns & {"frame", "time_s", "landmark"}:
         return FileKind.LANDMARK_CSV
     return FileKind.UNKNOWN
+
+
+def _archive(head: bytes) -> tuple[str, str] | None:
+    for magic, what, unpack in _ARCHIVE_MAGIC:
+        if head.startswith(magic):
+            return what, unpack
+    return None
+
+
+def archive_error(path: Path, head: bytes | None = None) -> UnsupportedFormatError:
+    """The one-line error for a packed file: what it is and the command that unpacks it."""
+    found = _archive(head if head is not None else read_head(path))
+    what, unpack = found if found is not None else ("packed", "unpack FILE")
+    packed = path.suffix.lower() in (".gz", ".bz2", ".xz", ".zst")
+    out = path.with_suffix("") if packed else path.with_name(path.name + ".unpacked")
+    command = unpack.replace("FILE", str(path)).replace("OUT", str(out))
+    return UnsupportedFormatError(
+        f"{path} is {what}: unpack it first",
+        hint=f"run '{command}' and give the file that comes out",
+    )
 
 
 def read_landmarks(path: str | Path, *, max_bytes: int | None = None) -> LandmarkSeries:
@@ -118,6 +149,8 @@ def read_landmarks(path: str | Path, *, max_bytes: int | None = None) -> Landmar
             f"{path} is a video, not a landmark file",
             hint=f"run 'thrustcoach analyze {path}' or 'thrustcoach pose {path} -o landmarks.csv'",
         )
+    if kind is FileKind.ARCHIVE:
+        raise archive_error(path)
     if kind is FileKind.IMAGE:
         raise UnsupportedFormatError(
             f"{path} is a picture, not a landmark file",
