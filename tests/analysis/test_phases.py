@@ -96,3 +96,25 @@ def test_phases_of_a_jittery_rep_are_read_off_a_fitted_movement(
     speed_only = np.mean(errors["speed only"], axis=0)
     assert np.all(fitted < 0.06), fitted
     assert np.all(fitted < speed_only), (fitted, speed_only)
+
+
+def test_a_small_slow_lowering_under_jitter_is_timed_by_the_fit() -> None:
+    """A rep that stops short at both ends (an incomplete lockout, then a partial lowering
+    of 6 deg over 2 s) under 1.5 deg of jitter: the lowering's peak speed (~4 deg/s) is
+    below the jitter of every speed estimate, whose 10 % crossings then time a wiggle. The
+    fitted movement over all the rows after the top times the real one: over 20 draws,
+    its start and end within 0.25 s of the rule's on average."""
+    t = np.arange(0.0, 8.0, 1.0 / RATE)
+    clean = 110 + 50 * _min_jerk((t - 1.0) / 0.8) - 6 * _min_jerk((t - 3.5) / 2.0)
+    want = np.array([3.5 + (1 - INSIDE) * 2.0, 3.5 + INSIDE * 2.0])
+    errors = []
+    for seed in range(20):
+        angle = clean + np.random.default_rng(seed).normal(0.0, 1.5, t.size)
+        speeds = [
+            phase_speed(angle, rate_hz=RATE, window_s=w, polyorder=4)
+            for w in (0.3, 0.4, 0.5, 0.65, 0.8, 1.0)
+        ]
+        ph = _phases(t, angle, speeds)
+        errors.append(np.abs(np.array([ph.pause_end_s, ph.end_s]) - want))
+    mean = np.mean(errors, axis=0)
+    assert np.all(mean < 0.25), mean

@@ -135,16 +135,17 @@ def _pick_speed(
     positive: bool,
     frac: float,
     noise_factor: float,
-) -> Arr:
+) -> tuple[Arr, bool]:
     """The least smoothed speed whose noise (measured where the hips rest) stays well
     under the phase's threshold: a fast lift keeps its sharp edges, a slow lowering of a
-    noisy recording is smoothed enough that jitter cannot end it early."""
+    noisy recording is smoothed enough that jitter cannot end it early. False with the
+    smoothest when even its noise reaches the threshold: its reading is jitter's."""
     for v in speeds:
         seg = v[lo : hi + 1] if positive else -v[lo : hi + 1]
         peak = float(np.max(seg)) if seg.size else 0.0
         if noise_factor * _robust_sd(v[flat]) <= frac * peak:
-            return v
-    return speeds[-1]
+            return v, True
+    return speeds[-1], False
 
 
 def _beta_share(k: float, frac: float) -> float:
@@ -165,13 +166,15 @@ def fit_movement(
     rising: bool,
     frac: float,
     shape_k: tuple[float, float],
+    search_wide: bool = False,
 ) -> tuple[float, float] | None:
     """Rows (fractional) where one phase of ``angle`` between rows ``lo`` and ``hi`` first
     and last moves faster than ``frac`` of its peak speed, read off a smooth movement
     fitted to all those rows: the angle goes from one level to another along the
     regularised incomplete beta function I(x; k, k), whose speed is the Beta(k, k)
-    profile. ``first``/``last`` are the instants the speed read (the starting guess).
-    None when there is too little to fit or the fitted movement goes the wrong way."""
+    profile. ``first``/``last`` are the instants the speed read (the starting guess);
+    ``search_wide``: that reading may be jitter's, so a start spanning the rows is tried
+    too. None when there is too little to fit or the fitted movement goes the wrong way."""
     rows = np.arange(lo, hi + 1, dtype=np.float64)
     y = angle[lo : hi + 1]
     seen = np.isfinite(y)
@@ -181,11 +184,14 @@ def fit_movement(
     k_lo, k_hi = shape_k
     k0 = float(np.clip(3.0, k_lo, k_hi))
     share = _beta_share(k0, frac)
-    d0 = max((last - first) / (1.0 - 2.0 * share), 3.0)
     span = float(hi - lo)
-    x0 = np.array([float(np.median(y[:3])), float(np.median(y[-3:])), first - share * d0, d0, k0])
     lower = np.array([-np.inf, -np.inf, lo - span, 2.0, k_lo])
     upper = np.array([np.inf, np.inf, float(hi), 2.0 * span + 2.0, k_hi])
+
+    def start(first: float, last: float) -> Arr:
+        d0 = max((last - first) / (1.0 - 2.0 * share), 3.0)
+        x0 = [float(np.median(y[:3])), float(np.median(y[-3:])), first - share * d0, d0, k0]
+        return np.clip(np.array(x0), lower, upper)
 
     def residual(p: Arr) -> Arr:
         a, b, t0, d, k = p
@@ -210,22 +216,33 @@ def fit_movement(
         jac[:, 4] = (b - a) * (betainc(k + dk, k + dk, x) - shape) / dk
         return jac
 
-    # soft_l1: a jitter spike or a label swap the filters let through pulls the fit less.
-    # dogbox: for five bounded parameters it reaches the same fit (within 0.001 row on the
-    # 256 reps of benchmarks/analysis_speed.py) in four fifths of the default's time.
-    try:
-        fit = least_squares(
-            residual,
-            np.clip(x0, lower, upper),
-            jac=jacobian,
-            bounds=(lower, upper),
-            loss="soft_l1",
-            method="dogbox",
-        )
-    except (ValueError, np.linalg.LinAlgError):  # a degenerate window: keep the speed's reading
+    # The fit is local: when the speed's reading may be jitter's (a small, slow movement),
+    # a start spanning the rows is tried too, and the fit with the lower cost stands.
+    starts = [start(first, last)]
+    if search_wide and last - first < 0.5 * span:
+        starts.append(start(lo + 0.1 * span, hi - 0.1 * span))
+    best = None
+    for x0 in starts:
+        # soft_l1: a jitter spike or a label swap the filters let through pulls the fit
+        # less. dogbox: for five bounded parameters it reaches the same fit (within 0.001
+        # row on the 256 reps of benchmarks/analysis_speed.py) in 4/5 of the default's time.
+        try:
+            fit = least_squares(
+                residual,
+                x0,
+                jac=jacobian,
+                bounds=(lower, upper),
+                loss="soft_l1",
+                method="dogbox",
+            )
+        except (ValueError, np.linalg.LinAlgError):  # a degenerate window
+            continue
+        if fit.success and (best is None or fit.cost < best.cost):
+            best = fit
+    if best is None:  # keep the speed's reading
         return None
-    a, b, t0, d, k = (float(v) for v in fit.x)
-    if not fit.success or (b - a > 0) != rising:
+    a, b, t0, d, k = (float(v) for v in best.x)
+    if (b - a > 0) != rising:
         return None
     share = _beta_share(k, frac)
     return t0 + share * d, t0 + (1.0 - share) * d
@@ -284,10 +301,10 @@ def time_phases(
     calm = speeds[-1]
     scale = max(float(np.max(np.abs(calm[b0 : b1 + 1]))), 1e-6)
     flat = np.abs(calm) < 0.05 * scale
-    v_lift = _pick_speed(
+    v_lift, lift_clear = _pick_speed(
         speeds, flat, lo=b0, hi=p, positive=True, frac=speed_fraction, noise_factor=noise_factor
     )
-    v_low = _pick_speed(
+    v_low, low_clear = _pick_speed(
         speeds, flat, lo=p, hi=b1, positive=False, frac=speed_fraction, noise_factor=noise_factor
     )
     i_up = b0 + int(np.argmax(v_lift[b0 : p + 1]))
@@ -327,8 +344,11 @@ def time_phases(
             rising=True,
             frac=speed_fraction,
             shape_k=shape_k,
+            search_wide=not lift_clear,
         )
-        if lift is not None and lift[0] < top and lift[1] > start:  # the same movement
+        # The fit stands where it times the movement the speed read, or where the speed's
+        # reading was jitter (a small slow movement: the fit over all rows decides).
+        if lift is not None and ((lift[0] < top and lift[1] > start) or not lift_clear):
             start = float(np.clip(lift[0], b0, p))
             top = float(np.clip(lift[1], start, pause_end))
     if shape_k is not None and not lowering_cut:
@@ -341,8 +361,9 @@ def time_phases(
             rising=False,
             frac=speed_fraction,
             shape_k=shape_k,
+            search_wide=not low_clear,
         )
-        if low is not None and low[0] < end and low[1] > pause_end:
+        if low is not None and ((low[0] < end and low[1] > pause_end) or not low_clear):
             pause_end = float(np.clip(low[0], top, last))
             end = float(np.clip(low[1], pause_end, last))
     return PhaseTimes(
