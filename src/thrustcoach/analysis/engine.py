@@ -686,6 +686,7 @@ class Engine:
             close_rows=round(cfg.reps.gap_close_s * self.rate),
             noise_factor=cfg.reps.noise_factor,
             shape_k=cfg.reps.movement_shape_k,
+            blur=self._smooth.kernel,
             at_recording_start=w0 == win.seg_start,
             at_recording_end=final,
         )

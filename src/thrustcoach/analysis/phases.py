@@ -18,8 +18,10 @@ That reading still rests on the few rows around each crossing, where the phase m
 slowly and jitter is largest. So each phase is then fitted, over all its rows and the rest
 on either side, by one smooth movement: a speed profile shaped like a symmetric
 Beta(k, k) curve (k = 3 is the minimum-jerk movement of Flash & Hogan 1985, k ~ 2 a half
-cosine; k is fitted too). The 10 % instants of the fitted movement are known in closed
-form and replace the speed's reading. Where the fit fails, or the phase was cut by the
+cosine; k is fitted too), blurred by the kernel the landmarks were smoothed with before it
+is compared with them (the smoothed image of a movement is wider than the movement). The
+10 % instants of the fitted movement are known in closed form and replace the speed's
+reading. Where the fit fails, or the phase was cut by the
 start or end of the recording, the speed's reading stands.
 """
 
@@ -167,6 +169,7 @@ def fit_movement(
     frac: float,
     shape_k: tuple[float, float],
     search_wide: bool = False,
+    blur: Arr | None = None,
 ) -> tuple[float, float] | None:
     """Rows (fractional) where one phase of ``angle`` between rows ``lo`` and ``hi`` first
     and last moves faster than ``frac`` of its peak speed, read off a smooth movement
@@ -174,13 +177,25 @@ def fit_movement(
     regularised incomplete beta function I(x; k, k), whose speed is the Beta(k, k)
     profile. ``first``/``last`` are the instants the speed read (the starting guess);
     ``search_wide``: that reading may be jitter's, so a start spanning the rows is tried
-    too. None when there is too little to fit or the fitted movement goes the wrong way."""
-    rows = np.arange(lo, hi + 1, dtype=np.float64)
+    too. ``blur``: the (odd, normalised) kernel ``angle`` was smoothed by; the movement is
+    blurred by it too before it is compared, so the fit times the movement itself and not
+    its smoothed, wider image. None when there is too little to fit or the fitted movement
+    goes the wrong way."""
+    kernel = np.ones(1) if blur is None else np.asarray(blur, dtype=np.float64)
+    half = (kernel.size - 1) // 2
     y = angle[lo : hi + 1]
     seen = np.isfinite(y)
-    rows, y = rows[seen], y[seen]
+    y = y[seen]
     if y.size < 8 or last <= first:
         return None
+    # The movement is evaluated `half` rows beyond both ends, so that blurring it gives
+    # every row lo..hi; then only the rows with data are compared.
+    rows = np.arange(lo - half, hi + half + 1, dtype=np.float64)
+
+    def blurred(v: Arr) -> Arr:
+        out = np.convolve(v, kernel, mode="valid") if half else v
+        return np.asarray(out[seen], dtype=np.float64)
+
     k_lo, k_hi = shape_k
     k0 = float(np.clip(3.0, k_lo, k_hi))
     share = _beta_share(k0, frac)
@@ -196,7 +211,7 @@ def fit_movement(
     def residual(p: Arr) -> Arr:
         a, b, t0, d, k = p
         x = np.clip((rows - t0) / d, 0.0, 1.0)
-        return np.asarray(a + (b - a) * betainc(k, k, x) - y, dtype=np.float64)
+        return np.asarray(blurred(a + (b - a) * betainc(k, k, x)) - y, dtype=np.float64)
 
     def jacobian(p: Arr) -> Arr:
         # d/dx of I(x; k, k) is the Beta(k, k) density; only d/dk is taken numerically.
@@ -214,7 +229,9 @@ def fit_movement(
         jac[:, 2] = -(b - a) * density / d
         jac[:, 3] = -(b - a) * density * x / d
         jac[:, 4] = (b - a) * (betainc(k + dk, k + dk, x) - shape) / dk
-        return jac
+        if not half:
+            return np.asarray(jac[seen], dtype=np.float64)
+        return np.stack([blurred(jac[:, j]) for j in range(5)], axis=1)
 
     # The fit is local: when the speed's reading may be jitter's (a small, slow movement),
     # a start spanning the rows is tried too, and the fit with the lower cost stands.
@@ -276,12 +293,14 @@ def time_phases(
     at_recording_end: bool,
     peak_search_rows: int = 15,
     shape_k: tuple[float, float] | None = (1.5, 6.0),
+    blur: Arr | None = None,
 ) -> PhaseTimes:
     """Phase instants of the rep whose lockout is near row ``peak`` of the window, between
     the bottoms near ``bottom_before`` and ``bottom_after`` (rows of ``angle``). ``speeds``
     are the angle's speed under increasing smoothing; each phase uses the least smoothed
     one its noise allows, and is then refined by a fitted movement whose speed profile's
-    shape parameter lies in ``shape_k`` (None: the speed's reading only)."""
+    shape parameter lies in ``shape_k`` (None: the speed's reading only); ``blur`` is the
+    kernel the angle's points were smoothed by (see :func:`fit_movement`)."""
     n = angle.shape[0]
     b0 = int(np.clip(bottom_before, 0, n - 1))
     b1 = int(np.clip(bottom_after, 0, n - 1))
@@ -345,6 +364,7 @@ def time_phases(
             frac=speed_fraction,
             shape_k=shape_k,
             search_wide=not lift_clear,
+            blur=blur,
         )
         # The fit stands where it times the movement the speed read, or where the speed's
         # reading was jitter (a small slow movement: the fit over all rows decides).
@@ -362,6 +382,7 @@ def time_phases(
             frac=speed_fraction,
             shape_k=shape_k,
             search_wide=not low_clear,
+            blur=blur,
         )
         if low is not None and ((low[0] < end and low[1] > pause_end) or not low_clear):
             pause_end = float(np.clip(low[0], top, last))
