@@ -21,8 +21,9 @@ Beta(k, k) curve (k = 3 is the minimum-jerk movement of Flash & Hogan 1985, k ~ 
 cosine; k is fitted too), blurred by the kernel the landmarks were smoothed with before it
 is compared with them (the smoothed image of a movement is wider than the movement). The
 10 % instants of the fitted movement are known in closed form and replace the speed's
-reading. Where the fit fails, or the phase was cut by the
-start or end of the recording, the speed's reading stands.
+reading. Where the fit fails, or the phase was cut by the start or end of the recording,
+the speed's reading stands; where the speed's reading is jitter's (a movement of a few
+degrees on a shaky recording), the fit alone decides.
 """
 
 from __future__ import annotations
