@@ -194,8 +194,10 @@ def fit_movement(
     rows = np.arange(lo - half, hi + half + 1, dtype=np.float64)
 
     def blurred(v: Arr) -> Arr:
-        out = np.convolve(v, kernel, mode="valid") if half else v
-        return np.asarray(out[seen], dtype=np.float64)
+        """``v`` (rows along axis 0, one column or several) blurred, at the rows with data."""
+        if half:  # the kernel is symmetric: a sliding dot product is the convolution
+            v = np.lib.stride_tricks.sliding_window_view(v, kernel.size, axis=0) @ kernel
+        return np.asarray(v[seen], dtype=np.float64)
 
     k_lo, k_hi = shape_k
     k0 = float(np.clip(3.0, k_lo, k_hi))
@@ -230,9 +232,7 @@ def fit_movement(
         jac[:, 2] = -(b - a) * density / d
         jac[:, 3] = -(b - a) * density * x / d
         jac[:, 4] = (b - a) * (betainc(k + dk, k + dk, x) - shape) / dk
-        if not half:
-            return np.asarray(jac[seen], dtype=np.float64)
-        return np.stack([blurred(jac[:, j]) for j in range(5)], axis=1)
+        return blurred(jac)
 
     # The fit is local: when the speed's reading may be jitter's (a small, slow movement),
     # a start spanning the rows is tried too, and the fit with the lower cost stands.
