@@ -21,6 +21,7 @@ def _phases(
     angle: NDArray[np.float64],
     speeds: list[NDArray[np.float64]],
     shape_k: tuple[float, float] | None = (1.5, 6.0),
+    blur: NDArray[np.float64] | None = None,
 ) -> PhaseTimes:
     """The rep between a rest before 0.5 s and the end, its top near 2.5 s."""
     return time_phases(
@@ -36,6 +37,7 @@ def _phases(
         at_recording_start=False,
         at_recording_end=False,
         shape_k=shape_k,
+        blur=blur,
     )
 
 
@@ -140,20 +142,7 @@ def test_the_fit_times_the_movement_not_its_smoothed_image(lift: float, lowering
     want += np.array([1 - INSIDE, INSIDE, 0, 0]) * lift
     want += np.array([0, 0, 1 - INSIDE, INSIDE]) * lowering
     for blur, tol in ((kernel, 0.005), (None, None)):
-        ph = time_phases(
-            t,
-            smooth,
-            speeds,
-            peak=round(2.5 * RATE),
-            bottom_before=round(0.5 * RATE),
-            bottom_after=t.size - 1,
-            speed_fraction=0.1,
-            close_rows=0,
-            noise_factor=2.0,
-            at_recording_start=False,
-            at_recording_end=False,
-            blur=blur,
-        )
+        ph = _phases(t, smooth, speeds, blur=blur)
         error = np.array([ph.start_s, ph.top_s, ph.pause_end_s, ph.end_s]) - want
         if tol is not None:
             assert np.all(np.abs(error) < tol), error

@@ -354,40 +354,47 @@ def time_phases(
     # Ending within a few rows of the last frame, the lowering may well have gone on.
     edge_rows = max(3, close_rows)
     lowering_cut = at_recording_end and b1 >= n - 1 - edge_rows and end >= n - 1 - edge_rows
-    if shape_k is not None and not lift_cut:
-        lift = fit_movement(
+
+    def refined(
+        lo: int, hi: int, begin: float, finish: float, *, rising: bool, clear: bool
+    ) -> tuple[float, float] | None:
+        """The phase read ``begin``..``finish`` off the speed, refined by the fitted movement
+        over rows ``lo``..``hi``. The fit stands where it times the movement the speed read,
+        or where the speed's reading was jitter (a small slow movement: the fit decides)."""
+        if shape_k is None:
+            return None
+        fit = fit_movement(
             angle,
-            lo=b0,
-            hi=int(np.ceil(pause_end)),
-            first=start,
-            last=top,
-            rising=True,
+            lo=lo,
+            hi=hi,
+            first=begin,
+            last=finish,
+            rising=rising,
             frac=speed_fraction,
             shape_k=shape_k,
-            search_wide=not lift_clear,
+            search_wide=not clear,
             blur=blur,
         )
-        # The fit stands where it times the movement the speed read, or where the speed's
-        # reading was jitter (a small slow movement: the fit over all rows decides).
-        if lift is not None and ((lift[0] < top and lift[1] > start) or not lift_clear):
-            start = float(np.clip(lift[0], b0, p))
-            top = float(np.clip(lift[1], start, pause_end))
-    if shape_k is not None and not lowering_cut:
-        low = fit_movement(
-            angle,
-            lo=int(np.floor(top)),
-            hi=last,
-            first=pause_end,
-            last=end,
-            rising=False,
-            frac=speed_fraction,
-            shape_k=shape_k,
-            search_wide=not low_clear,
-            blur=blur,
-        )
-        if low is not None and ((low[0] < end and low[1] > pause_end) or not low_clear):
-            pause_end = float(np.clip(low[0], top, last))
-            end = float(np.clip(low[1], pause_end, last))
+        if fit is None or (clear and not (fit[0] < finish and fit[1] > begin)):
+            return None
+        return fit
+
+    lift = (
+        None
+        if lift_cut
+        else refined(b0, int(np.ceil(pause_end)), start, top, rising=True, clear=lift_clear)
+    )
+    if lift is not None:
+        start = float(np.clip(lift[0], b0, p))
+        top = float(np.clip(lift[1], start, pause_end))
+    low = (
+        None
+        if lowering_cut
+        else refined(int(np.floor(top)), last, pause_end, end, rising=False, clear=low_clear)
+    )
+    if low is not None:
+        pause_end = float(np.clip(low[0], top, last))
+        end = float(np.clip(low[1], pause_end, last))
     return PhaseTimes(
         start_s=at(start),
         top_s=at(top),
