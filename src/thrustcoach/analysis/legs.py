@@ -69,6 +69,7 @@ class _SwapGroup:
     def __init__(self, joints: tuple[str, ...]) -> None:
         self.left = [point_index("left", j) for j in joints]
         self.right = [point_index("right", j) for j in joints]
+        self.has_feet = "ankle" in joints
         self.swapped = False
         self.since = 0.0
         # Where each side's foot points have been (median over the history) when the swap
@@ -203,7 +204,6 @@ class SwapCorrector:
             )
         toggles = np.flatnonzero(self._far_better(cross, same, shin))
         swapped = np.zeros(n, dtype=bool)
-        feet_group = self.home_s > 0 and "ankle" in [JOINTS[j % len(JOINTS)] for j in g.left]
         state, since, i0 = g.swapped, g.since, 0
         for i in [*toggles.tolist(), n]:
             # Frames i0..i-1 keep the current state, unless it has lasted too long or the
@@ -223,12 +223,8 @@ class SwapCorrector:
                 state = not state
                 since = float(time_s[i])
                 i0 = i
-                if state and feet_group:
-                    g.homes = (
-                        self._homes(time_s, cur, swapped, i, shin)
-                        if i > 0 or self._hist.size
-                        else None
-                    )
+                if state and g.has_feet and self.home_s > 0:
+                    g.homes = self._homes(time_s, cur, swapped, i, shin)
         g.swapped, g.since = state, since
         return swapped
 
