@@ -149,3 +149,25 @@ def test_the_fit_times_the_movement_not_its_smoothed_image(lift: float, lowering
         else:  # the smoothed image: every phase wider
             assert error[0] < -0.008 and error[1] > 0.008, error
             assert error[2] < -0.008 and error[3] > 0.008, error
+
+
+@pytest.mark.parametrize("n", [6, 9, 40, 301])
+@pytest.mark.parametrize("window_s", [0.1, 0.35, 1.0, 3.0])
+@pytest.mark.parametrize("polyorder", [2, 4])
+def test_phase_speed_is_scipys_savitzky_golay_slope(
+    n: int, window_s: float, polyorder: int
+) -> None:
+    """The cached operators give scipy's ``savgol_filter(deriv=1, mode="interp")``, edges
+    included, also when the window is cut to the recording's length."""
+    from scipy.signal import savgol_filter
+
+    angle = 120.0 + 3.0 * np.cumsum(np.random.default_rng(n).normal(size=n))
+    got = phase_speed(angle, rate_hz=RATE, window_s=window_s, polyorder=polyorder)
+    window = min(round(window_s * RATE) | 1, (n - 1) | 1 if n > 2 else 1)
+    if window >= n:
+        window -= 2
+    if window <= polyorder + 1:
+        want = np.gradient(angle) * RATE
+    else:
+        want = savgol_filter(angle, window, polyorder, deriv=1, mode="interp") * RATE
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9)
