@@ -171,3 +171,44 @@ def test_phase_speed_is_scipys_savitzky_golay_slope(
     else:
         want = savgol_filter(angle, window, polyorder, deriv=1, mode="interp") * RATE
     np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("bounded", [False, True])
+def test_the_robust_fit_finds_scipys_soft_l1_minimum(seed: int, bounded: bool) -> None:
+    """The hand-written solver behind ``fit_movement`` reaches scipy's ``least_squares(
+    loss="soft_l1")`` answer on a noisy logistic step with outliers, also when a bound
+    holds a parameter (the steepness capped under its unconstrained value)."""
+    from scipy.optimize import least_squares
+
+    from thrustcoach.analysis.phases import _robust_fit
+
+    rng = np.random.default_rng(seed)
+    t = np.linspace(0.0, 10.0, 120)
+    truth = np.array([2.0, 9.0, 4.0 + rng.uniform(-1, 1), 1.5])
+    y = truth[0] + (truth[1] - truth[0]) / (1.0 + np.exp(-truth[3] * (t - truth[2])))
+    y = y + rng.normal(0.0, 0.3, t.size)
+    y[rng.choice(t.size, 6, replace=False)] += rng.choice([-5.0, 5.0], 6)  # label swaps
+
+    def residual(p: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.asarray(p[0] + (p[1] - p[0]) / (1.0 + np.exp(-p[3] * (t - p[2]))) - y)
+
+    def jacobian(p: NDArray[np.float64]) -> NDArray[np.float64]:
+        s = 1.0 / (1.0 + np.exp(-p[3] * (t - p[2])))
+        ds = s * (1.0 - s) * (p[1] - p[0])
+        return np.stack([1.0 - s, s, -p[3] * ds, (t - p[2]) * ds], axis=1)
+
+    def evaluate(
+        p: NDArray[np.float64], with_jacobian: bool
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
+        return residual(p), jacobian(p) if with_jacobian else None
+
+    lower = np.array([-np.inf, -np.inf, 0.0, 0.1])
+    upper = np.array([np.inf, np.inf, 10.0, 1.0 if bounded else 20.0])
+    x0 = np.array([float(np.median(y[:5])), float(np.median(y[-5:])), 5.0, 0.5])
+    want = least_squares(residual, x0, jac=jacobian, bounds=(lower, upper), loss="soft_l1").x
+    got = _robust_fit(evaluate, x0, lower, upper)
+    assert got is not None
+    np.testing.assert_allclose(got[0], want, atol=1e-4)
+    if bounded:
+        assert got[0][3] == pytest.approx(1.0)  # held at the bound

@@ -28,13 +28,13 @@ degrees on a shaky recording), the fit alone decides.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.ndimage import gaussian_filter1d
-from scipy.optimize import least_squares
+from scipy.ndimage import correlate1d, gaussian_filter1d
 from scipy.signal import savgol_coeffs
 from scipy.special import betainc, betaln
 
@@ -188,6 +188,70 @@ def _beta_share(k: float, frac: float) -> float:
     return float((1.0 - np.sqrt(max(1.0 - c, 0.0))) / 2.0)
 
 
+def _robust_fit(
+    evaluate: Callable[[Arr, bool], tuple[Arr, Arr | None]],
+    x0: Arr,
+    lower: Arr,
+    upper: Arr,
+    *,
+    ftol: float = 1e-8,
+    xtol: float = 1e-8,
+    max_evals: int = 200,
+) -> tuple[Arr, float] | None:
+    """Bounded least squares under the soft-L1 loss (``rho(z) = 2 (sqrt(1 + z) - 1)``, as
+    scipy's ``least_squares(loss="soft_l1")``): Levenberg-Marquardt steps on the reweighted
+    normal equations (weights ``rho'(r^2)``, whose fixed point is the robust minimum), a
+    parameter held at a bound while the cost's gradient pushes it out. ``evaluate(p,
+    with_jacobian)`` gives the residuals (and their Jacobian). Returns the parameters and
+    the cost, or None when it does not converge within ``max_evals`` evaluations.
+
+    Hand-written because scipy's general solver spends ~0.3 ms of bookkeeping an
+    iteration, which for this five-parameter fit run twice per rep was most of the
+    analysis time (issue 3's budget); it reaches the same fits (``test_phases.py``)."""
+
+    def cost_of(r: Arr) -> float:
+        return float(np.sum(np.sqrt(1.0 + r * r)) - r.size)
+
+    x = np.clip(np.asarray(x0, dtype=np.float64), lower, upper)
+    r, jac = evaluate(x, True)
+    cost, evals, damping = cost_of(r), 1, 1e-3
+    while evals < max_evals:
+        assert jac is not None
+        weighted = jac * (1.0 / np.sqrt(1.0 + r * r))[:, None]
+        normal = jac.T @ weighted
+        grad = weighted.T @ r
+        free = ~(((x <= lower) & (grad > 0.0)) | ((x >= upper) & (grad < 0.0)))
+        if not free.any():
+            return x, cost
+        a = normal[free][:, free]
+        diag = np.maximum(np.diag(a), 1e-12 * max(float(np.max(np.diag(a))), 1e-300))
+        while True:
+            step = np.zeros_like(x)
+            try:
+                step[free] = np.linalg.solve(a + damping * np.diag(diag), -grad[free])
+            except np.linalg.LinAlgError:
+                damping *= 10.0
+                continue
+            trial = np.clip(x + step, lower, upper)
+            r_trial, jac_trial = evaluate(trial, True)
+            evals += 1
+            trial_cost = cost_of(r_trial)
+            if np.isfinite(trial_cost) and trial_cost < cost:
+                break
+            damping *= 10.0
+            if damping > 1e12:  # no step lowers the cost: this is the minimum
+                return x, cost
+            if evals >= max_evals:
+                return None
+        moved = float(np.linalg.norm(trial - x))
+        gain = cost - trial_cost
+        x, cost, r, jac = trial, trial_cost, r_trial, jac_trial
+        damping = max(damping / 10.0, 1e-9)
+        if gain <= ftol * (cost + gain) or moved <= xtol * (xtol + float(np.linalg.norm(x))):
+            return x, cost
+    return None
+
+
 def fit_movement(
     angle: Arr,
     *,
@@ -223,9 +287,9 @@ def fit_movement(
     rows = np.arange(lo - half, hi + half + 1, dtype=np.float64)
 
     def blurred(v: Arr) -> Arr:
-        """``v`` (rows along axis 0, one column or several) blurred, at the rows with data."""
-        if half:  # the kernel is symmetric: a sliding dot product is the convolution
-            v = np.lib.stride_tricks.sliding_window_view(v, kernel.size, axis=0) @ kernel
+        """``v`` (rows along axis 0) blurred, at the rows with data."""
+        if half:
+            v = correlate1d(v, kernel, axis=0)[half:-half]  # (the kernel is symmetric)
         return np.asarray(v[seen], dtype=np.float64)
 
     k_lo, k_hi = shape_k
@@ -240,55 +304,43 @@ def fit_movement(
         x0 = [float(np.median(y[:3])), float(np.median(y[-3:])), first - share * d0, d0, k0]
         return np.clip(np.array(x0), lower, upper)
 
-    def residual(p: Arr) -> Arr:
-        a, b, t0, d, k = p
-        x = np.clip((rows - t0) / d, 0.0, 1.0)
-        return np.asarray(blurred(a + (b - a) * betainc(k, k, x)) - y, dtype=np.float64)
-
-    def jacobian(p: Arr) -> Arr:
-        # d/dx of I(x; k, k) is the Beta(k, k) density; only d/dk is taken numerically.
+    def evaluate(p: Arr, with_jacobian: bool) -> tuple[Arr, Arr | None]:
         a, b, t0, d, k = p
         x = np.clip((rows - t0) / d, 0.0, 1.0)
         inside = (x > 0.0) & (x < 1.0)
-        shape = betainc(k, k, x)
-        density = np.zeros_like(x)
         xi = x[inside]
+        shape = (x >= 1.0).astype(np.float64)  # I(x; k, k) is 0 before the movement, 1 after
+        shape[inside] = betainc(k, k, xi)
+        residual = blurred(a + (b - a) * shape) - y
+        if not with_jacobian:
+            return residual, None
+        # d/dx of I(x; k, k) is the Beta(k, k) density; only d/dk is taken numerically.
+        density = np.zeros_like(x)
         density[inside] = np.exp((k - 1.0) * np.log(xi * (1.0 - xi)) - betaln(k, k))
         dk = 1e-4 * max(k, 1.0)
-        jac = np.empty((x.size, 5))
-        jac[:, 0] = 1.0 - shape
-        jac[:, 1] = shape
-        jac[:, 2] = -(b - a) * density / d
-        jac[:, 3] = -(b - a) * density * x / d
-        jac[:, 4] = (b - a) * (betainc(k + dk, k + dk, x) - shape) / dk
-        return blurred(jac)
+        by_k = np.zeros_like(x)
+        by_k[inside] = (b - a) * (betainc(k + dk, k + dk, xi) - shape[inside]) / dk
+        columns = np.stack(
+            (1.0 - shape, shape, -(b - a) * density / d, -(b - a) * density * x / d, by_k),
+            axis=1,
+        )
+        return residual, blurred(columns)
 
     # The fit is local: when the speed's reading may be jitter's (a small, slow movement),
     # a start spanning the rows is tried too, and the fit with the lower cost stands.
     starts = [start(first, last)]
     if search_wide and last - first < 0.5 * span:
         starts.append(start(lo + 0.1 * span, hi - 0.1 * span))
-    best = None
+    best: tuple[Arr, float] | None = None
     for x0 in starts:
-        # soft_l1: a jitter spike or a label swap the filters let through pulls the fit
-        # less. dogbox: for five bounded parameters it reaches the same fit (within 0.001
-        # row on the 256 reps of benchmarks/analysis_speed.py) in 4/5 of the default's time.
-        try:
-            fit = least_squares(
-                residual,
-                x0,
-                jac=jacobian,
-                bounds=(lower, upper),
-                loss="soft_l1",
-                method="dogbox",
-            )
-        except (ValueError, np.linalg.LinAlgError):  # a degenerate window
-            continue
-        if fit.success and (best is None or fit.cost < best.cost):
+        # soft_l1: a jitter spike or a label swap the filters let through pulls the fit less.
+        with np.errstate(all="ignore"):
+            fit = _robust_fit(evaluate, x0, lower, upper)
+        if fit is not None and np.all(np.isfinite(fit[0])) and (best is None or fit[1] < best[1]):
             best = fit
     if best is None:  # keep the speed's reading
         return None
-    a, b, t0, d, k = (float(v) for v in best.x)
+    a, b, t0, d, k = (float(v) for v in best[0])
     if (b - a > 0) != rising:
         return None
     share = _beta_share(k, frac)
