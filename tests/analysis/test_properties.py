@@ -112,3 +112,27 @@ def test_units_do_not_matter(seed: int, scale: float) -> None:
     a, b = analyze(s), analyze(scaled)
     assert (a.exercise, a.view, len(a.reps)) == (b.exercise, b.view, len(b.reps))
     assert [r.side for r in a.reps] == [r.side for r in b.reps]
+
+
+@FAST
+@given(
+    rows=st.integers(0, 60),
+    hidden=st.floats(0.0, 1.0),
+    seed=st.integers(0, 2**16),
+)
+def test_context_medians_are_each_features_median_of_its_seen_rows(
+    rows: int, hidden: float, seed: int
+) -> None:
+    """The context's one-partition medians equal numpy's median of each feature's finite
+    rows (0 for a feature never seen), with rows missing and infinities about."""
+    from thrustcoach.analysis.context import FEATURES, _medians
+
+    rng = np.random.default_rng(seed)
+    arr = rng.normal(100.0, 30.0, (rows, len(FEATURES))).round(1)  # ties too
+    arr[rng.random(arr.shape) < hidden] = np.nan
+    if rows:
+        arr[rng.integers(rows), rng.integers(len(FEATURES))] = np.inf
+    got = _medians(arr)
+    for j, name in enumerate(FEATURES):
+        col = arr[:, j][np.isfinite(arr[:, j])]
+        assert got[name] == (float(np.median(col)) if col.size else 0.0)

@@ -125,10 +125,20 @@ class BodyContext:
         return self.shoulder_height_shins >= cfg.bench_min_shoulder_height_shins
 
 
-def _med(arr: Arr, name: str) -> float:
-    col = arr[:, _F[name]]
-    col = col[np.isfinite(col)]
-    return float(np.median(col)) if col.size else 0.0
+def _medians(arr: Arr) -> dict[str, float]:
+    """Each feature's median over its finite rows (0 where it has none), from one partition
+    of the whole history rather than a pass per feature."""
+    finite = np.isfinite(arr)
+    count = finite.sum(axis=0)
+    if arr.shape[0] == 0:
+        return dict.fromkeys(FEATURES, 0.0)
+    low, high = np.maximum(count - 1, 0) // 2, np.minimum(count // 2, arr.shape[0] - 1)
+    ordered = np.partition(  # the rows a feature lacks go last
+        np.where(finite, arr, np.inf), np.unique(np.concatenate([low, high])), axis=0
+    )
+    cols = np.arange(arr.shape[1])
+    middle = (ordered[low, cols] + ordered[high, cols]) / 2.0
+    return dict(zip(FEATURES, np.where(count > 0, middle, 0.0).tolist(), strict=True))
 
 
 def row_scale(features: Arr) -> Arr:
@@ -162,8 +172,8 @@ def _body_problem(arr: Arr) -> str | None:
 
 def read_context(arr: Arr, *, view_cfg: ViewConfig) -> BodyContext:
     """Context from reservoir rows ``(n, len(FEATURES))``."""
-    torso = _med(arr, "torso")
-    width = _med(arr, "width")
+    med = _medians(arr)
+    torso, width = med["torso"], med["width"]
     ratio = width / torso if torso > 0 else 0.0
     yaw = float(np.degrees(np.arctan(ratio / view_cfg.width_to_torso))) if ratio == ratio else 0.0
     view: ViewName = "side"
@@ -171,17 +181,15 @@ def read_context(arr: Arr, *, view_cfg: ViewConfig) -> BodyContext:
         view = "front"
     elif yaw > view_cfg.side_max_yaw_deg:
         view = "oblique"
-    dx = _med(arr, "feet_dx")
+    dx = med["feet_dx"]
     facing: Facing = "right" if not dx < 0 else "left"
     if view == "front":
         facing = "toward_camera"
-    shin = max(_med(arr, "shin_l"), _med(arr, "shin_r"), 1e-6)
+    shin = max(med["shin_l"], med["shin_r"], 1e-6)
     hip_y = arr[:, _F["hip_y"]]
     hip_y = hip_y[np.isfinite(hip_y)]
     height = (
-        (float(np.percentile(hip_y, 90)) - _med(arr, "shoulder_y")) / shin
-        if hip_y.size
-        else float("nan")
+        (float(np.percentile(hip_y, 90)) - med["shoulder_y"]) / shin if hip_y.size else float("nan")
     )
     gaps = np.abs(arr[:, _F["ankle_gap"]])
     gaps = gaps[np.isfinite(gaps)]
@@ -190,13 +198,13 @@ def read_context(arr: Arr, *, view_cfg: ViewConfig) -> BodyContext:
         shin_px=shin,
         scale_px=max(
             shin,
-            _med(arr, "thigh_l"),
-            _med(arr, "thigh_r"),
-            _med(arr, "torso"),
-            _med(arr, "width"),
+            med["thigh_l"],
+            med["thigh_r"],
+            med["torso"],
+            med["width"],
         ),
-        hip_width_px=max(_med(arr, "hip_width"), 1e-6),
-        upright=_med(arr, "upright"),
+        hip_width_px=max(med["hip_width"], 1e-6),
+        upright=med["upright"],
         shoulder_height_shins=height,
         ankle_gap_shins=float(np.median(gaps)) / shin if gaps.size else 0.0,
         body_problem=_body_problem(arr),
