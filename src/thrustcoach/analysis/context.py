@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 
 from thrustcoach.analysis.config import ExerciseConfig, ViewConfig
 from thrustcoach.analysis.legs import point_index
+from thrustcoach.analysis.online import finite_median
 
 __all__ = ["FEATURES", "BodyContext", "ViewInfo", "read_context", "row_features", "row_scale"]
 
@@ -126,19 +127,9 @@ class BodyContext:
 
 
 def _medians(arr: Arr) -> dict[str, float]:
-    """Each feature's median over its finite rows (0 where it has none), from one partition
-    of the whole history rather than a pass per feature."""
-    finite = np.isfinite(arr)
-    count = finite.sum(axis=0)
-    if arr.shape[0] == 0:
-        return dict.fromkeys(FEATURES, 0.0)
-    low, high = np.maximum(count - 1, 0) // 2, np.minimum(count // 2, arr.shape[0] - 1)
-    ordered = np.partition(  # the rows a feature lacks go last
-        np.where(finite, arr, np.inf), np.unique(np.concatenate([low, high])), axis=0
-    )
-    cols = np.arange(arr.shape[1])
-    middle = (ordered[low, cols] + ordered[high, cols]) / 2.0
-    return dict(zip(FEATURES, np.where(count > 0, middle, 0.0).tolist(), strict=True))
+    """Each feature's median over its finite rows (0 where it has none)."""
+    med = np.nan_to_num(finite_median(arr, axis=0), nan=0.0)
+    return dict(zip(FEATURES, med.tolist(), strict=True))
 
 
 def row_scale(features: Arr) -> Arr:

@@ -35,7 +35,7 @@ from thrustcoach.analysis.events import EngineEvent, PhaseName
 from thrustcoach.analysis.faults import FaultContext, detect_faults
 from thrustcoach.analysis.legs import JOINTS, SIDES, StanceTracker, SwapCorrector, point_index
 from thrustcoach.analysis.metrics import rep_metrics
-from thrustcoach.analysis.online import CenteredSmoother, Resampler, Reservoir
+from thrustcoach.analysis.online import CenteredSmoother, Resampler, Reservoir, finite_median
 from thrustcoach.analysis.phases import PhaseTimes, phase_speed, time_phases
 from thrustcoach.analysis.repwindow import (
     braking,
@@ -352,7 +352,7 @@ class Engine:
         self._rows.append(t, raw, xy, vis, gap)
         prev = self._last_raw if self._last_raw is not None else raw[:1]
         moved = np.linalg.norm(np.diff(np.concatenate([prev, raw]), axis=0), axis=-1)
-        jump = _nanmedian_rows(moved)
+        jump = finite_median(moved, axis=1)
         self._last_raw = raw[-1:]
         feats = row_features(xy, jump)
         self._reservoir.push(feats)
@@ -490,12 +490,11 @@ class Engine:
         if hi <= lo:
             return out
         vis = r.vis[lo:hi, self._hip_cols]
-        seen = (vis.max(axis=1) >= occ.seen_visibility).astype(np.float64)
-        for i, row in enumerate(rows.tolist()):
-            j = row - r.start
-            if 0 <= j < r.vis.shape[0]:
-                part = seen[max(j - window + 1, 0) - lo : j + 1 - lo]
-                out[i] = float(part.mean()) < occ.min_seen_share
+        seen = np.concatenate([[0], np.cumsum(vis.max(axis=1) >= occ.seen_visibility)])
+        j = rows - r.start
+        ok = (j >= 0) & (j < r.vis.shape[0])
+        first, end = np.maximum(j[ok] - window + 1, 0) - lo, j[ok] + 1 - lo
+        out[ok] = (seen[end] - seen[first]) / (end - first) < occ.min_seen_share  # share seen
         return out
 
     def _on_detector(
@@ -954,18 +953,6 @@ class Engine:
             np.asarray(self._curve_hip[:n]),
             np.asarray(self._curve_knee[:n]),
         )
-
-
-def _nanmedian_rows(a: Arr) -> Arr:
-    """``np.nanmedian(a, axis=1)`` (NaN where a row has nothing), without its slow path for
-    small arrays (it ran once per frame when the live feed pushes frame by frame)."""
-    s = np.sort(a, axis=1)  # NaN sort last
-    n = np.isfinite(a).sum(axis=1)
-    out = np.full(a.shape[0], np.nan)
-    ok = np.flatnonzero(n > 0)
-    lo, hi = (n[ok] - 1) // 2, n[ok] // 2
-    out[ok] = 0.5 * (s[ok, lo] + s[ok, hi])
-    return out
 
 
 def _leg_text(side: Side) -> str:

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from thrustcoach.analysis.online import finite_median
+
 __all__ = [
     "FOOT",
     "JOINTS",
@@ -158,11 +160,11 @@ class SwapCorrector:
             return None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # a point never seen
-            homes = np.asarray(np.nanmedian(pts, axis=0), dtype=np.float64)
+            homes = finite_median(pts, axis=0)
             # Only a foot that stayed put all that time has a home (not one that was lifted
             # or set down meanwhile, as at a side switch): the others are left unknown.
             spread = np.nanpercentile(np.linalg.norm(pts - homes, axis=-1), 90, axis=(0, 2))
-            size = np.nanmedian(np.concatenate([self._hist_shin, shin[:i]]))
+            size = float(finite_median(np.concatenate([self._hist_shin, shin[:i]])))
         homes[~(spread <= self.still_shins * size)] = np.nan
         return homes
 

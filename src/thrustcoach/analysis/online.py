@@ -17,16 +17,36 @@ engine serve both feeds. Work per input row is constant; memory is bounded.
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["CenteredSmoother", "Resampler", "Reservoir", "gaussian_kernel"]
+__all__ = ["CenteredSmoother", "Resampler", "Reservoir", "finite_median", "gaussian_kernel"]
 
 Arr = NDArray[np.float64]
 _EPS = 1e-9  # seconds: frame and row times this close are the same instant
+
+
+def finite_median(a: Arr, axis: int = 0) -> Arr:
+    """The median along ``axis`` of each slice's finite values (NaN where it has none):
+    ``np.nanmedian``'s numbers from one partition of the whole array, without the
+    per-slice path numpy takes for small arrays (these run once per block, per rep and per
+    label swap)."""
+    a = np.moveaxis(np.asarray(a, dtype=np.float64), axis, 0)
+    if a.shape[0] == 0:
+        return np.full(a.shape[1:], np.nan)
+    finite = np.isfinite(a)
+    count = finite.sum(axis=0)
+    low, high = np.maximum(count - 1, 0) // 2, np.minimum(count // 2, a.shape[0] - 1)
+    ordered = np.partition(  # the missing values go last
+        np.where(finite, a, np.inf), np.unique(np.concatenate([low.ravel(), high.ravel()])), axis=0
+    )
+    middle = (
+        np.take_along_axis(ordered, low[None], axis=0)[0]
+        + np.take_along_axis(ordered, high[None], axis=0)[0]
+    ) / 2.0
+    return np.asarray(np.where(count > 0, middle, np.nan), dtype=np.float64)
 
 
 def gaussian_kernel(sigma_rows: float, truncate: float = 3.0) -> Arr:
@@ -288,11 +308,3 @@ class Reservoir:
                 self._ring[: (self._head + self._size) % self._ring.shape[0]],
             ]
         )
-
-    def median(self) -> Arr:
-        arr = self.array()
-        if arr.shape[0] == 0:
-            return np.full(self.n_features, np.nan)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns stay NaN
-            return np.asarray(np.nanmedian(arr, axis=0), dtype=np.float64)

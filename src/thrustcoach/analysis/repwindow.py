@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from thrustcoach.analysis.config import OcclusionConfig, RepsConfig
 from thrustcoach.analysis.legs import SIDES, point_index
 from thrustcoach.analysis.metrics import METRIC_POINTS
+from thrustcoach.analysis.online import finite_median
 from thrustcoach.analysis.phases import PhaseTimes, angular_speed, braking_s, phase_speed
 from thrustcoach.analysis.signals import LegChoice
 
@@ -125,7 +126,7 @@ def hidden_metrics(
     measured = np.isfinite(jitter).any(axis=0)
     typical = np.full(n_points, np.nan)
     if measured.any():
-        typical[measured] = np.nanmedian(jitter[:, measured], axis=0)
+        typical[measured] = finite_median(jitter[:, measured], axis=0)
     unusable = (seen_share < occ.min_seen_share) | (
         measured & (typical > occ.max_jitter_shins * scale_px)
     )
