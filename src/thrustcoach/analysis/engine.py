@@ -70,10 +70,16 @@ _LEGS: tuple[LegChoice, ...] = ("left", "right", "both")
 
 
 def _context_due(block: int) -> bool:
-    """Is the context re-read at the end of block ``block`` (absolute, from 1)?"""
+    """Is the context re-read at the end of block ``block`` (absolute, from 1)? Every block
+    at first, then each time the history has grown by a factor of e^(1/CONTEXT_GROWTH)
+    (about a twelfth): a pure function of the block, so live and offline read alike."""
     if block <= CONTEXT_EVERY_BLOCKS:
         return True
-    return block % max(1, block // CONTEXT_GROWTH) == 0
+
+    def stage(b: int) -> int:
+        return math.floor(CONTEXT_GROWTH * math.log(b / CONTEXT_EVERY_BLOCKS))
+
+    return stage(block) != stage(block - 1)
 
 
 @dataclass
