@@ -198,10 +198,8 @@ def test_the_robust_fit_finds_scipys_soft_l1_minimum(seed: int, bounded: bool) -
         ds = s * (1.0 - s) * (p[1] - p[0])
         return np.stack([1.0 - s, s, -p[3] * ds, (t - p[2]) * ds], axis=1)
 
-    def evaluate(
-        p: NDArray[np.float64], with_jacobian: bool
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
-        return residual(p), jacobian(p) if with_jacobian else None
+    def evaluate(p: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        return residual(p), jacobian(p)
 
     lower = np.array([-np.inf, -np.inf, 0.0, 0.1])
     upper = np.array([np.inf, np.inf, 10.0, 1.0 if bounded else 20.0])

@@ -189,7 +189,7 @@ def _beta_share(k: float, frac: float) -> float:
 
 
 def _robust_fit(
-    evaluate: Callable[[Arr, bool], tuple[Arr, Arr | None]],
+    evaluate: Callable[[Arr], tuple[Arr, Arr]],
     x0: Arr,
     lower: Arr,
     upper: Arr,
@@ -201,9 +201,9 @@ def _robust_fit(
     """Bounded least squares under the soft-L1 loss (``rho(z) = 2 (sqrt(1 + z) - 1)``, as
     scipy's ``least_squares(loss="soft_l1")``): Levenberg-Marquardt steps on the reweighted
     normal equations (weights ``rho'(r^2)``, whose fixed point is the robust minimum), a
-    parameter held at a bound while the cost's gradient pushes it out. ``evaluate(p,
-    with_jacobian)`` gives the residuals (and their Jacobian). Returns the parameters and
-    the cost, or None when it does not converge within ``max_evals`` evaluations.
+    parameter held at a bound while the cost's gradient pushes it out. ``evaluate(p)`` gives
+    the residuals and their Jacobian. Returns the parameters and the cost, or None when it
+    does not converge within ``max_evals`` evaluations.
 
     Hand-written because scipy's general solver spends ~0.3 ms of bookkeeping an
     iteration, which for this five-parameter fit run twice per rep was most of the
@@ -213,10 +213,9 @@ def _robust_fit(
         return float(np.sum(np.sqrt(1.0 + r * r)) - r.size)
 
     x = np.clip(np.asarray(x0, dtype=np.float64), lower, upper)
-    r, jac = evaluate(x, True)
+    r, jac = evaluate(x)
     cost, evals, damping = cost_of(r), 1, 1e-3
     while evals < max_evals:
-        assert jac is not None
         weighted = jac * (1.0 / np.sqrt(1.0 + r * r))[:, None]
         normal = jac.T @ weighted
         grad = weighted.T @ r
@@ -233,7 +232,7 @@ def _robust_fit(
                 damping *= 10.0
                 continue
             trial = np.clip(x + step, lower, upper)
-            r_trial, jac_trial = evaluate(trial, True)
+            r_trial, jac_trial = evaluate(trial)
             evals += 1
             trial_cost = cost_of(r_trial)
             if np.isfinite(trial_cost) and trial_cost < cost:
@@ -304,27 +303,31 @@ def fit_movement(
         x0 = [float(np.median(y[:3])), float(np.median(y[-3:])), first - share * d0, d0, k0]
         return np.clip(np.array(x0), lower, upper)
 
-    def evaluate(p: Arr, with_jacobian: bool) -> tuple[Arr, Arr | None]:
+    def evaluate(p: Arr) -> tuple[Arr, Arr]:
+        """Residuals and their Jacobian. d/dx of I(x; k, k) is the Beta(k, k) density;
+        only d/dk is taken numerically. Blurring is linear, so the columns that differ by a
+        factor are blurred once: the shape, the density, density * x and d/dk."""
         a, b, t0, d, k = p
-        x = np.clip((rows - t0) / d, 0.0, 1.0)
+        x = (rows - t0) / d
         inside = (x > 0.0) & (x < 1.0)
         xi = x[inside]
-        shape = (x >= 1.0).astype(np.float64)  # I(x; k, k) is 0 before the movement, 1 after
-        shape[inside] = betainc(k, k, xi)
-        residual = blurred(a + (b - a) * shape) - y
-        if not with_jacobian:
-            return residual, None
-        # d/dx of I(x; k, k) is the Beta(k, k) density; only d/dk is taken numerically.
-        density = np.zeros_like(x)
-        density[inside] = np.exp((k - 1.0) * np.log(xi * (1.0 - xi)) - betaln(k, k))
+        shape_in = betainc(k, k, xi)
+        density_in = np.exp((k - 1.0) * np.log(xi * (1.0 - xi)) - betaln(k, k))
         dk = 1e-4 * max(k, 1.0)
-        by_k = np.zeros_like(x)
-        by_k[inside] = (b - a) * (betainc(k + dk, k + dk, xi) - shape[inside]) / dk
-        columns = np.stack(
-            (1.0 - shape, shape, -(b - a) * density / d, -(b - a) * density * x / d, by_k),
+        parts = np.zeros((x.size, 4))
+        parts[:, 0] = x >= 1.0  # I(x; k, k) is 0 before the movement, 1 after it
+        parts[inside] = np.stack(
+            (shape_in, density_in, density_in * xi, (betainc(k + dk, k + dk, xi) - shape_in) / dk),
             axis=1,
         )
-        return residual, blurred(columns)
+        parts = blurred(parts)
+        shape, rise = parts[:, 0], b - a
+        jac = np.empty((shape.size, 5))
+        jac[:, 0] = 1.0 - shape
+        jac[:, 1] = shape
+        jac[:, 2:4] = (-rise / d) * parts[:, 1:3]
+        jac[:, 4] = rise * parts[:, 3]
+        return a + rise * shape - y, jac
 
     # The fit is local: when the speed's reading may be jitter's (a small, slow movement),
     # a start spanning the rows is tried too, and the fit with the lower cost stands.
