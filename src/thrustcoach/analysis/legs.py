@@ -265,70 +265,81 @@ class StanceTracker:
         radii = (self.radius_shins * np.asarray(shin_px, dtype=np.float64)).tolist()
         times = time_s.tolist()
         for s, side in enumerate(SIDES):
-            idx = [point_index(side, j) for j in FOOT]
-            foot, closed = self._feet[s], self._closed[s]
-            feet = xy[:, idx]  # (m, 3, 2)
-            seen_rows = np.isfinite(feet).all(axis=2).tolist()
+            feet = xy[:, [point_index(side, j) for j in FOOT]]  # (m, 3, 2)
+            seen = np.isfinite(feet).all(axis=2)
             # Plain floats row by row: this loop runs for every row of a recording, and
             # numpy's per-call cost on three points is most of its time.
-            pts_rows = feet.tolist()
-            col = out[:, s]
-            for r, t in enumerate(times):
-                seen = seen_rows[r]
-                if any(seen):
-                    self._step(foot, closed, t, pts_rows[r], seen, radii[r])
-                col[r] = foot.since
+            out[:, s] = self._walk(
+                self._feet[s],
+                self._closed[s],
+                times,
+                np.nan_to_num(feet).reshape(-1, 6).tolist(),
+                seen.tolist(),
+                radii,
+            )
             horizon = float(time_s[-1]) - self.history_s if time_s.size else -math.inf
+            closed = self._closed[s]
             while closed and closed[0][1] < horizon:
                 closed.popleft()
         return out
 
-    def _step(
+    def _walk(
         self,
         foot: _Foot,
         closed: deque[tuple[float, float]],
-        t: float,
-        pts: list[list[float]],
-        seen: list[bool],
-        radius: float,
-    ) -> None:
-        if math.isnan(foot.since):
-            self._settle(foot, t, pts, seen)
-            return
-        anchor, count = foot.anchor, foot.count
-        far = False
-        for k in range(len(pts)):
-            if seen[k] and count[k] > 0:
-                dx, dy = pts[k][0] - anchor[k][0], pts[k][1] - anchor[k][1]
-                if math.sqrt(dx * dx + dy * dy) > radius:
-                    far = True
-                    break
-        if far:
-            if math.isnan(foot.out_since):
-                foot.out_since = t
-            elif t - foot.out_since > self.excursion_s:
-                closed.append((foot.since, foot.out_since))
-                self._settle(foot, t, pts, seen)
-            return
-        foot.out_since = math.nan
-        for k in range(len(pts)):  # running mean: settles on the true spot
-            if not seen[k]:
+        times: list[float],
+        points: list[list[float]],
+        seen_rows: list[list[bool]],
+        radii: list[float],
+    ) -> list[float]:
+        """One foot through rows: ``points`` holds each row's ankle, heel and toe as
+        ``[x, y, x, y, x, y]``; returns each row's ``since``."""
+        excursion = self.excursion_s
+        anchor, count = foot.anchor, foot.count  # anchor: [x, y] per point, as count
+        since, out_since = foot.since, foot.out_since
+        col: list[float] = []
+        for t, pts, seen, radius in zip(times, points, seen_rows, radii, strict=True):
+            if not (seen[0] or seen[1] or seen[2]):
+                col.append(since)
                 continue
-            count[k] += 1
-            if count[k] == 1:
-                anchor[k] = list(pts[k])
-            else:
-                n = count[k]
-                anchor[k] = [a + (p - a) / n for a, p in zip(anchor[k], pts[k], strict=True)]
-
-    @staticmethod
-    def _settle(foot: _Foot, t: float, pts: list[list[float]], seen: list[bool]) -> None:
-        foot.anchor = [
-            list(p) if ok else [math.nan, math.nan] for p, ok in zip(pts, seen, strict=True)
-        ]
-        foot.count = [int(ok) for ok in seen]
-        foot.since = t
-        foot.out_since = math.nan
+            if not math.isnan(since):  # settled: is a point that has a spot out of radius?
+                far = False
+                for k in range(3):
+                    if seen[k] and count[k] > 0:
+                        dx, dy = pts[2 * k] - anchor[k][0], pts[2 * k + 1] - anchor[k][1]
+                        if dx * dx + dy * dy > radius * radius:
+                            far = True
+                            break
+                if not far:
+                    out_since = math.nan
+                    for k in range(3):  # running mean: settles on the true spot
+                        if seen[k]:
+                            n = count[k] = count[k] + 1
+                            if n == 1:
+                                anchor[k] = [pts[2 * k], pts[2 * k + 1]]
+                            else:
+                                ak = anchor[k]
+                                ak[0] += (pts[2 * k] - ak[0]) / n
+                                ak[1] += (pts[2 * k + 1] - ak[1]) / n
+                    col.append(since)
+                    continue
+                if math.isnan(out_since):
+                    out_since = t
+                    col.append(since)
+                    continue
+                if t - out_since <= excursion:
+                    col.append(since)
+                    continue
+                closed.append((since, out_since))
+            # Settle here: a new still stretch starts at this row.
+            anchor = [
+                [pts[2 * k], pts[2 * k + 1]] if seen[k] else [math.nan, math.nan] for k in range(3)
+            ]
+            count = [int(ok) for ok in seen]
+            since, out_since = t, math.nan
+            col.append(since)
+        foot.anchor, foot.count, foot.since, foot.out_since = anchor, count, since, out_since
+        return col
 
     def planted_since(self, side: int, t0: float, t1: float, *, slack_s: float) -> float | None:
         """When the still stretch that covers ``t0``..``t1`` (give or take ``slack_s``)
