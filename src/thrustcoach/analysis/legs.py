@@ -152,10 +152,11 @@ class SwapCorrector:
     ) -> Arr | None:
         """Each side's foot points, median over the ``home_s`` seconds before row ``i`` of
         this chunk (rows before it corrected by ``swapped``): ``(2 sides, 3, 2)``."""
-        feet = cur[:i, self._feet].reshape(i, len(SIDES), len(FOOT), 2).copy()
-        feet[swapped[:i]] = feet[swapped[:i]][:, ::-1]
-        t = np.concatenate([self._hist_t, time_s[:i]])
-        pts = np.concatenate([self._hist, feet])[t > time_s[i] - self.home_s]
+        since = time_s[i] - self.home_s
+        i0 = int(np.searchsorted(time_s[:i], since, side="right"))  # this chunk's rows after
+        feet = cur[i0:i, self._feet].reshape(i - i0, len(SIDES), len(FOOT), 2).copy()
+        feet[swapped[i0:i]] = feet[swapped[i0:i]][:, ::-1]
+        pts = np.concatenate([self._hist[self._hist_t > since], feet])
         if pts.shape[0] == 0:
             return None
         with warnings.catch_warnings():
