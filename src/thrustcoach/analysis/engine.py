@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from thrustcoach.analysis.angles import compute_angles
-from thrustcoach.analysis.config import AnalysisConfig, load_config
+from thrustcoach.analysis.config import AnalysisConfig, load_angle_defs, load_config
 from thrustcoach.analysis.context import (
     FEATURES,
     BodyContext,
@@ -435,15 +435,14 @@ class Engine:
         if self._kind == "rise":
             rise = hip_rise(xy, shin_px=ctx.shin_px)
             return rise, rise, np.full(xy.shape[0], np.nan)
-        angles = {leg: compute_angles(build_chains(xy, leg)) for leg in _LEGS}
-        by_leg = {leg: a["hip"] for leg, a in angles.items()}
-        knees = {leg: a["knee"] for leg, a in angles.items()}
-        out = np.empty(xy.shape[0])
-        hip_out = np.empty(xy.shape[0])
-        knee_out = np.empty(xy.shape[0])
+        defs = tuple(d for d in load_angle_defs() if d.name in ("hip", "knee"))  # all it reads
+        angles = {leg: compute_angles(build_chains(xy, leg), defs=defs) for leg in _LEGS}
+        # Plain floats: this loop runs for every row.
+        by_leg = {leg: a["hip"].tolist() for leg, a in angles.items()}
+        knees = {leg: a["knee"].tolist() for leg, a in angles.items()}
+        out, hip_out, knee_out = [], [], []
         tie = self.cfg.legs.tie_s
-        for i in range(xy.shape[0]):
-            s_l, s_r = since[i]
+        for i, (s_l, s_r) in enumerate(since.tolist()):
             if math.isfinite(s_l) and math.isfinite(s_r):
                 leg: LegChoice = (
                     "both" if abs(s_l - s_r) < tie else ("left" if s_l < s_r else "right")
@@ -454,23 +453,23 @@ class Engine:
                 leg = "right"
             else:
                 leg = self._leg
-            value = float(by_leg[leg][i])
+            value = by_leg[leg][i]
             if leg != self._leg and math.isfinite(value):
                 # Keep the rep signal continuous across a change of leg: only its motion
                 # matters to the detector.
                 old = self._last_by_leg.get(self._leg)
-                prev_here = float(by_leg[self._leg][i])
+                prev_here = by_leg[self._leg][i]
                 if old is not None and math.isfinite(prev_here):
                     self._offset += prev_here - value
                 self._leg = leg
             for name in _LEGS:
-                v = float(by_leg[name][i])
+                v = by_leg[name][i]
                 if math.isfinite(v):
                     self._last_by_leg[name] = v
-            out[i] = value + self._offset
-            hip_out[i] = value
-            knee_out[i] = float(knees[leg][i])
-        return out, hip_out, knee_out
+            out.append(value + self._offset)
+            hip_out.append(value)
+            knee_out.append(knees[leg][i])
+        return np.asarray(out), np.asarray(hip_out), np.asarray(knee_out)
 
     # --- reps ------------------------------------------------------------------------
     def _detect(self, values: Arr) -> list[EngineEvent]:
