@@ -209,34 +209,33 @@ def _robust_fit(
     iteration, which for this five-parameter fit run twice per rep was most of the
     analysis time (issue 3's budget); it reaches the same fits (``test_phases.py``)."""
 
-    def cost_of(r: Arr) -> float:
-        return float(np.sum(np.sqrt(1.0 + r * r)) - r.size)
-
-    x = np.clip(np.asarray(x0, dtype=np.float64), lower, upper)
+    x = np.minimum(np.maximum(np.asarray(x0, dtype=np.float64), lower), upper)
     r, jac = evaluate(x)
-    cost, evals, damping = cost_of(r), 1, 1e-3
+    root = np.sqrt(1.0 + r * r)  # the loss is sum(root - 1); its weights are 1 / root
+    cost, evals, damping = float(root.sum()) - r.size, 1, 1e-3
     while evals < max_evals:
-        weighted = jac * (1.0 / np.sqrt(1.0 + r * r))[:, None]
-        normal = jac.T @ weighted
+        weighted = jac / root[:, None]
         grad = weighted.T @ r
         free = ~(((x <= lower) & (grad > 0.0)) | ((x >= upper) & (grad < 0.0)))
         if not free.any():
             return x, cost
-        a = normal[free][:, free]
-        diag = np.maximum(np.diag(a), 1e-12 * max(float(np.max(np.diag(a))), 1e-300))
+        normal = (jac.T @ weighted)[free][:, free]
+        scale = normal.diagonal()
+        scale = np.diag(np.maximum(scale, 1e-12 * float(scale.max()) + 1e-300))
         while True:
             step = np.zeros_like(x)
             try:
-                step[free] = np.linalg.solve(a + damping * np.diag(diag), -grad[free])
+                step[free] = np.linalg.solve(normal + damping * scale, -grad[free])
             except np.linalg.LinAlgError:
-                damping *= 10.0
-                continue
-            trial = np.clip(x + step, lower, upper)
-            r_trial, jac_trial = evaluate(trial)
-            evals += 1
-            trial_cost = cost_of(r_trial)
-            if np.isfinite(trial_cost) and trial_cost < cost:
-                break
+                step[:] = np.nan  # no step at this damping
+            if np.isfinite(step).all():
+                trial = np.minimum(np.maximum(x + step, lower), upper)
+                r_trial, jac_trial = evaluate(trial)
+                evals += 1
+                root_trial = np.sqrt(1.0 + r_trial * r_trial)
+                trial_cost = float(root_trial.sum()) - r_trial.size
+                if trial_cost < cost:  # (False for NaN)
+                    break
             damping *= 10.0
             if damping > 1e12:  # no step lowers the cost: this is the minimum
                 return x, cost
@@ -244,9 +243,9 @@ def _robust_fit(
                 return None
         moved = float(np.linalg.norm(trial - x))
         gain = cost - trial_cost
-        x, cost, r, jac = trial, trial_cost, r_trial, jac_trial
+        x, cost, r, jac, root = trial, trial_cost, r_trial, jac_trial, root_trial
         damping = max(damping / 10.0, 1e-9)
-        if gain <= ftol * (cost + gain) or moved <= xtol * (xtol + float(np.linalg.norm(x))):
+        if gain <= ftol * (cost + gain) or moved <= xtol * (xtol + float(np.sqrt(x @ x))):
             return x, cost
     return None
 
@@ -285,11 +284,13 @@ def fit_movement(
     # every row lo..hi; then only the rows with data are compared.
     rows = np.arange(lo - half, hi + half + 1, dtype=np.float64)
 
+    all_seen = bool(seen.all())
+
     def blurred(v: Arr) -> Arr:
         """``v`` (rows along axis 0) blurred, at the rows with data."""
         if half:
             v = correlate1d(v, kernel, axis=0)[half:-half]  # (the kernel is symmetric)
-        return np.asarray(v[seen], dtype=np.float64)
+        return v if all_seen else np.asarray(v[seen], dtype=np.float64)
 
     k_lo, k_hi = shape_k
     k0 = float(np.clip(3.0, k_lo, k_hi))
@@ -306,20 +307,21 @@ def fit_movement(
     def evaluate(p: Arr) -> tuple[Arr, Arr]:
         """Residuals and their Jacobian. d/dx of I(x; k, k) is the Beta(k, k) density;
         only d/dk is taken numerically. Blurring is linear, so the columns that differ by a
-        factor are blurred once: the shape, the density, density * x and d/dk."""
+        factor are blurred once: the shape, the density, density * x and d/dk. The movement
+        runs over the rows between ``t0`` and ``t0 + d`` (a slice: rows increase)."""
         a, b, t0, d, k = p
-        x = (rows - t0) / d
-        inside = (x > 0.0) & (x < 1.0)
-        xi = x[inside]
+        i0 = min(max(int(np.floor(t0 - rows[0])) + 1, 0), rows.size)
+        i1 = min(max(int(np.ceil(t0 + d - rows[0])), i0), rows.size)
+        xi = (rows[i0:i1] - t0) / d
         shape_in = betainc(k, k, xi)
         density_in = np.exp((k - 1.0) * np.log(xi * (1.0 - xi)) - betaln(k, k))
         dk = 1e-4 * max(k, 1.0)
-        parts = np.zeros((x.size, 4))
-        parts[:, 0] = x >= 1.0  # I(x; k, k) is 0 before the movement, 1 after it
-        parts[inside] = np.stack(
-            (shape_in, density_in, density_in * xi, (betainc(k + dk, k + dk, xi) - shape_in) / dk),
-            axis=1,
-        )
+        parts = np.zeros((rows.size, 4))
+        parts[i1:, 0] = 1.0  # I(x; k, k) is 0 before the movement, 1 after it
+        parts[i0:i1, 0] = shape_in
+        parts[i0:i1, 1] = density_in
+        parts[i0:i1, 2] = density_in * xi
+        parts[i0:i1, 3] = (betainc(k + dk, k + dk, xi) - shape_in) / dk
         parts = blurred(parts)
         shape, rise = parts[:, 0], b - a
         jac = np.empty((shape.size, 5))
