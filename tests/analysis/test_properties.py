@@ -139,3 +139,22 @@ def test_finite_median_is_numpys_nanmedian(rows: int, hidden: float, axis: int, 
             else np.full(np.delete(arr.shape, axis), np.nan)
         )
     np.testing.assert_array_equal(finite_median(arr, axis=axis), want)
+
+
+@FAST
+@given(rows=st.integers(1, 30), seed=st.integers(0, 2**16))
+def test_every_leg_chains_stacks_each_legs_chains(rows: int, seed: int) -> None:
+    """The engine's rep signal reads all three leg choices' chains at once: the same points
+    as building each leg's chains alone, NaN (unseen points) included."""
+    from thrustcoach.analysis.signals import LegChoice, build_chains, every_leg_chains
+
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(0.0, 500.0, (rows, 12, 2))
+    xy[rng.random((rows, 12)) < 0.1] = np.nan
+    stacked = every_leg_chains(xy)
+    legs: tuple[LegChoice, ...] = ("left", "right", "both")
+    for i, leg in enumerate(legs):
+        alone = build_chains(xy, leg)
+        for chain, points in alone.items():
+            for joint, value in points.items():
+                np.testing.assert_array_equal(stacked[chain][joint][i], value)

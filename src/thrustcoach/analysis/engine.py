@@ -47,7 +47,13 @@ from thrustcoach.analysis.repwindow import (
     smooth_cols,
 )
 from thrustcoach.analysis.result import AnalysisOptions, FaultFinding, RepResult
-from thrustcoach.analysis.signals import LegChoice, Signals, build_chains, hip_rise, signals_for
+from thrustcoach.analysis.signals import (
+    LegChoice,
+    Signals,
+    every_leg_chains,
+    hip_rise,
+    signals_for,
+)
 from thrustcoach.errors import AnalysisError
 from thrustcoach.pose.landmarks import REQUIRED_LANDMARKS
 from thrustcoach.vocab import FaultCode, Side
@@ -436,10 +442,10 @@ class Engine:
             rise = hip_rise(xy, shin_px=ctx.shin_px)
             return rise, rise, np.full(xy.shape[0], np.nan)
         defs = tuple(d for d in load_angle_defs() if d.name in ("hip", "knee"))  # all it reads
-        angles = {leg: compute_angles(build_chains(xy, leg), defs=defs) for leg in _LEGS}
+        angles = compute_angles(every_leg_chains(xy), defs=defs)  # (3 legs, m) each
         # Plain floats: this loop runs for every row.
-        by_leg = {leg: a["hip"].tolist() for leg, a in angles.items()}
-        knees = {leg: a["knee"].tolist() for leg, a in angles.items()}
+        by_leg = dict(zip(_LEGS, angles["hip"].tolist(), strict=True))
+        knees = dict(zip(_LEGS, angles["knee"].tolist(), strict=True))
         out, hip_out, knee_out = [], [], []
         tie = self.cfg.legs.tie_s
         for i, (s_l, s_r) in enumerate(since.tolist()):

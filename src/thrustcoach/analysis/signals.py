@@ -18,7 +18,15 @@ from numpy.typing import NDArray
 from thrustcoach.analysis.angles import compute_angles, line_angle_deg
 from thrustcoach.analysis.legs import SIDES, point_index
 
-__all__ = ["Chains", "LegChoice", "Signals", "build_chains", "hip_rise", "signals_for"]
+__all__ = [
+    "Chains",
+    "LegChoice",
+    "Signals",
+    "build_chains",
+    "every_leg_chains",
+    "hip_rise",
+    "signals_for",
+]
 
 Arr = NDArray[np.float64]
 LegChoice = Literal["left", "right", "both"]
@@ -45,6 +53,22 @@ def build_chains(xy: Arr, leg: LegChoice, *, stretch: float = 1.0) -> Chains:
         chains[name]["shoulder"] = sh_mid + (chains[name]["hip"] - hip_mid)
     scale = np.array([stretch, 1.0])
     return {c: {j: v * scale for j, v in pts.items()} for c, pts in chains.items()}
+
+
+def every_leg_chains(xy: Arr) -> Chains:
+    """:func:`build_chains` (unstretched) for the left, right and both legs at once, stacked
+    in that order on a new first axis: ``(3, m, 2)`` per joint."""
+    sh_mid = (_pt(xy, "left", "shoulder") + _pt(xy, "right", "shoulder")) / 2
+    hip_mid = (_pt(xy, "left", "hip") + _pt(xy, "right", "hip")) / 2
+    chains: Chains = {"work": {}, "free": {}}
+    for joint in ("hip", "knee", "ankle"):
+        left, right = _pt(xy, "left", joint), _pt(xy, "right", joint)
+        both = (left + right) / 2
+        chains["work"][joint] = np.stack([left, right, both])
+        chains["free"][joint] = np.stack([right, left, both])
+    for name in ("work", "free"):
+        chains[name]["shoulder"] = sh_mid + (chains[name]["hip"] - hip_mid)
+    return chains
 
 
 def hip_rise(xy: Arr, *, shin_px: float) -> Arr:
