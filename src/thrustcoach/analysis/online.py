@@ -237,15 +237,17 @@ class CenteredSmoother:
             return np.empty((0, self.n_channels))
         k = self.kernel.size
         first = self._left - self.half
-        span = self._buf[: self._left + count + self.half]
-        win = np.lib.stride_tricks.sliding_window_view(span, k, axis=0)[first : first + count]
-        inside = np.lib.stride_tricks.sliding_window_view(
-            self._inside[: self._left + count + self.half], k
-        )[first : first + count]  # (count, K)
-        ok = np.isfinite(win)  # (count, C, K)
-        seen = (np.where(ok, self.kernel, 0.0)).sum(axis=-1)
-        reach = (inside * self.kernel).sum(axis=-1)[:, None]
-        acc = (np.where(ok, win, 0.0) * self.kernel).sum(axis=-1)
+        end = self._left + count + self.half
+        span = self._buf[:end]
+        ok = np.isfinite(span)
+
+        def weighted(v: Arr) -> Arr:  # kernel-weighted sums over each output row's window
+            windows = np.lib.stride_tricks.sliding_window_view(v, k, axis=0)
+            return np.asarray(windows[first : first + count] @ self.kernel, dtype=np.float64)
+
+        acc = weighted(np.where(ok, span, 0.0))  # (count, C)
+        seen = weighted(ok.astype(np.float64))
+        reach = weighted(self._inside[:end].astype(np.float64))[:, None]
         with np.errstate(invalid="ignore", divide="ignore"):
             out = acc / seen
         out = np.where(seen >= self.min_weight * reach, out, np.nan)
