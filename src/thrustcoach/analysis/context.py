@@ -148,7 +148,7 @@ def _body_problem(arr: Arr) -> str | None:
     if ok.sum() < 5:
         return "too few frames show the shoulders, hips, knees and ankles"
     lengths = lengths[ok]
-    med = np.median(lengths, axis=0)
+    med = finite_median(lengths, axis=0)
     if not (med > 1e-6 * max(float(np.max(np.abs(lengths))), 1e-12)).all() or med.min() <= 0:
         return "the points do not move apart: no body segments (a tracker stuck at one spot?)"
     # A body moves a few percent of a shin from one 1/30 s row to the next; random points
@@ -156,7 +156,7 @@ def _body_problem(arr: Arr) -> str | None:
     jump = arr[:, _F["jump"]]
     jump = jump[np.isfinite(jump)]
     shin = float(max(med[1], med[2]))
-    if jump.size >= 5 and float(np.median(jump)) > 0.3 * shin:
+    if jump.size >= 5 and float(finite_median(jump)) > 0.3 * shin:
         return "the points jump across the picture from frame to frame: they are not one body"
     return None
 
@@ -197,6 +197,6 @@ def read_context(arr: Arr, *, view_cfg: ViewConfig) -> BodyContext:
         hip_width_px=max(med["hip_width"], 1e-6),
         upright=med["upright"],
         shoulder_height_shins=height,
-        ankle_gap_shins=float(np.median(gaps)) / shin if gaps.size else 0.0,
+        ankle_gap_shins=float(finite_median(gaps)) / shin if gaps.size else 0.0,
         body_problem=_body_problem(arr),
     )
