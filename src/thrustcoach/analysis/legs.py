@@ -151,12 +151,15 @@ class SwapCorrector:
         self, time_s: Arr, cur: Arr, swapped: NDArray[np.bool_], i: int, shin: Arr
     ) -> Arr | None:
         """Each side's foot points, median over the ``home_s`` seconds before row ``i`` of
-        this chunk (rows before it corrected by ``swapped``): ``(2 sides, 3, 2)``."""
+        this chunk (rows before it corrected by ``swapped``): ``(2 sides, 3, 2)``. The
+        shin length that judges their spread is read over the same seconds, however the
+        frames were fed (all at once, or a few at a time live)."""
         since = time_s[i] - self.home_s
         i0 = int(np.searchsorted(time_s[:i], since, side="right"))  # this chunk's rows after
         feet = cur[i0:i, self._feet].reshape(i - i0, len(SIDES), len(FOOT), 2).copy()
         feet[swapped[i0:i]] = feet[swapped[i0:i]][:, ::-1]
-        pts = np.concatenate([self._hist[self._hist_t > since], feet])
+        recent = self._hist_t > since
+        pts = np.concatenate([self._hist[recent], feet])
         if pts.shape[0] == 0:
             return None
         with warnings.catch_warnings():
@@ -165,7 +168,7 @@ class SwapCorrector:
             # Only a foot that stayed put all that time has a home (not one that was lifted
             # or set down meanwhile, as at a side switch): the others are left unknown.
             spread = np.nanpercentile(np.linalg.norm(pts - homes, axis=-1), 90, axis=(0, 2))
-            size = float(finite_median(np.concatenate([self._hist_shin, shin[:i]])))
+            size = float(finite_median(np.concatenate([self._hist_shin[recent], shin[i0:i]])))
         homes[~(spread <= self.still_shins * size)] = np.nan
         return homes
 
