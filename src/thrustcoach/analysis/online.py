@@ -92,11 +92,8 @@ class Resampler:
         if t.size == 0:
             return self._emit(final=False)
         # Out of order or repeated frames are dropped: the series is strictly increasing.
-        keep = np.empty(t.size, dtype=bool)
-        latest = self.latest_t
-        for i, ti in enumerate(t.tolist()):
-            keep[i] = ti > latest
-            latest = max(latest, ti)
+        before = np.fmax.accumulate(np.concatenate([[self.latest_t], t[:-1]]))
+        keep = t > before  # later than every frame so far
         if keep.any():
             t, v = t[keep], np.asarray(values, dtype=np.float64)[keep]
             if self.t0 is None:
