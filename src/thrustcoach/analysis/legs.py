@@ -297,34 +297,49 @@ class StanceTracker:
         radii: list[float],
     ) -> list[float]:
         """One foot through rows: ``points`` holds each row's ankle, heel and toe as
-        ``[x, y, x, y, x, y]``; returns each row's ``since``."""
+        ``[x, y, x, y, x, y]``; returns each row's ``since``. The state lives in plain
+        locals (each point's spot and count) while it runs: it runs for every row."""
         excursion = self.excursion_s
-        anchor, count = foot.anchor, foot.count  # anchor: [x, y] per point, as count
+        (x0, y0), (x1, y1), (x2, y2) = foot.anchor
+        n0, n1, n2 = foot.count
         since, out_since = foot.since, foot.out_since
         col: list[float] = []
-        for t, pts, seen, radius in zip(times, points, seen_rows, radii, strict=True):
-            if not (seen[0] or seen[1] or seen[2]):
+        for t, p, (s0, s1, s2), radius in zip(times, points, seen_rows, radii, strict=True):
+            if not (s0 or s1 or s2):
                 col.append(since)
                 continue
-            if not math.isnan(since):  # settled: is a point that has a spot out of radius?
-                far = False
-                for k in range(3):
-                    if seen[k] and count[k] > 0:
-                        dx, dy = pts[2 * k] - anchor[k][0], pts[2 * k + 1] - anchor[k][1]
-                        if dx * dx + dy * dy > radius * radius:
-                            far = True
-                            break
+            if not math.isnan(since):
+                # Settled: is a seen point that has a spot out of its radius?
+                r2 = radius * radius
+                far = (
+                    (s0 and n0 > 0 and (p[0] - x0) ** 2 + (p[1] - y0) ** 2 > r2)
+                    or (s1 and n1 > 0 and (p[2] - x1) ** 2 + (p[3] - y1) ** 2 > r2)
+                    or (s2 and n2 > 0 and (p[4] - x2) ** 2 + (p[5] - y2) ** 2 > r2)
+                )
                 if not far:
                     out_since = math.nan
-                    for k in range(3):  # running mean: settles on the true spot
-                        if seen[k]:
-                            n = count[k] = count[k] + 1
-                            if n == 1:
-                                anchor[k] = [pts[2 * k], pts[2 * k + 1]]
-                            else:
-                                ak = anchor[k]
-                                ak[0] += (pts[2 * k] - ak[0]) / n
-                                ak[1] += (pts[2 * k + 1] - ak[1]) / n
+                    # Running means: they settle on the true spot.
+                    if s0:
+                        n0 += 1
+                        x0, y0 = (
+                            (p[0], p[1])
+                            if n0 == 1
+                            else (x0 + (p[0] - x0) / n0, y0 + (p[1] - y0) / n0)
+                        )
+                    if s1:
+                        n1 += 1
+                        x1, y1 = (
+                            (p[2], p[3])
+                            if n1 == 1
+                            else (x1 + (p[2] - x1) / n1, y1 + (p[3] - y1) / n1)
+                        )
+                    if s2:
+                        n2 += 1
+                        x2, y2 = (
+                            (p[4], p[5])
+                            if n2 == 1
+                            else (x2 + (p[4] - x2) / n2, y2 + (p[5] - y2) / n2)
+                        )
                     col.append(since)
                     continue
                 if math.isnan(out_since):
@@ -336,13 +351,15 @@ class StanceTracker:
                     continue
                 closed.append((since, out_since))
             # Settle here: a new still stretch starts at this row.
-            anchor = [
-                [pts[2 * k], pts[2 * k + 1]] if seen[k] else [math.nan, math.nan] for k in range(3)
-            ]
-            count = [int(ok) for ok in seen]
-            since, out_since = t, math.nan
+            nan = math.nan
+            x0, y0, n0 = (p[0], p[1], 1) if s0 else (nan, nan, 0)
+            x1, y1, n1 = (p[2], p[3], 1) if s1 else (nan, nan, 0)
+            x2, y2, n2 = (p[4], p[5], 1) if s2 else (nan, nan, 0)
+            since, out_since = t, nan
             col.append(since)
-        foot.anchor, foot.count, foot.since, foot.out_since = anchor, count, since, out_since
+        foot.anchor = [[x0, y0], [x1, y1], [x2, y2]]
+        foot.count = [n0, n1, n2]
+        foot.since, foot.out_since = since, out_since
         return col
 
     def planted_since(self, side: int, t0: float, t1: float, *, slack_s: float) -> float | None:
