@@ -139,6 +139,12 @@ def test_finite_median_is_numpys_nanmedian(rows: int, hidden: float, axis: int, 
             else np.full(np.delete(arr.shape, axis), np.nan)
         )
     np.testing.assert_array_equal(finite_median(arr, axis=axis), want)
+    flat = arr.ravel()  # one dimension: a number
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        np.testing.assert_array_equal(
+            finite_median(flat), np.nanmedian(flat) if flat.size else np.nan
+        )
 
 
 @FAST

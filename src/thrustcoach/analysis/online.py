@@ -33,20 +33,29 @@ def finite_median(a: Arr, axis: int = 0) -> Arr:
     ``np.nanmedian``'s numbers from one partition of the whole array, without the
     per-slice path numpy takes for small arrays (these run once per block, per rep and per
     label swap)."""
-    a = np.moveaxis(np.asarray(a, dtype=np.float64), axis, 0)
-    if a.shape[0] == 0:
-        return np.full(a.shape[1:], np.nan)
+    a = np.asarray(a, dtype=np.float64)
+    if a.ndim == 1:
+        v = a[np.isfinite(a)]
+        if v.size == 0:
+            return np.asarray(np.nan)
+        lo, hi = (v.size - 1) // 2, v.size // 2
+        part = np.partition(v, (lo, hi))
+        return np.asarray((part[lo] + part[hi]) / 2.0)
+    a = np.moveaxis(a, axis, 0)
+    rest = a.shape[1:]
+    if a.shape[0] == 0 or a.size == 0:
+        return np.full(rest, np.nan)
+    a = a.reshape(a.shape[0], -1)
     finite = np.isfinite(a)
+    if finite.all():  # the usual case: numpy's own median partitions at only the middle
+        return np.asarray(np.median(a, axis=0), dtype=np.float64).reshape(rest)
     count = finite.sum(axis=0)
     low, high = np.maximum(count - 1, 0) // 2, np.minimum(count // 2, a.shape[0] - 1)
-    ordered = np.partition(  # the missing values go last
-        np.where(finite, a, np.inf), np.unique(np.concatenate([low.ravel(), high.ravel()])), axis=0
-    )
-    middle = (
-        np.take_along_axis(ordered, low[None], axis=0)[0]
-        + np.take_along_axis(ordered, high[None], axis=0)[0]
-    ) / 2.0
-    return np.asarray(np.where(count > 0, middle, np.nan), dtype=np.float64)
+    # The missing values go last; one partition serves every slice's middle rows.
+    ordered = np.partition(np.where(finite, a, np.inf), np.unique(np.concatenate([low, high])), 0)
+    cols = np.arange(a.shape[1])
+    middle = (ordered[low, cols] + ordered[high, cols]) / 2.0
+    return np.asarray(np.where(count > 0, middle, np.nan), dtype=np.float64).reshape(rest)
 
 
 def gaussian_kernel(sigma_rows: float, truncate: float = 3.0) -> Arr:
