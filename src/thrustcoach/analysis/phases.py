@@ -188,6 +188,29 @@ def _beta_share(k: float, frac: float) -> float:
     return float((1.0 - np.sqrt(max(1.0 - c, 0.0))) / 2.0)
 
 
+def _bounded_step(
+    system: Arr, grad: Arr, x: Arr, lower: Arr, upper: Arr, free: NDArray[np.bool_]
+) -> Arr:
+    """The damped Gauss-Newton step of the ``free`` parameters (``system @ step = -grad``).
+    A parameter the step would carry past its bound stops on it, and the others are solved
+    again knowing that move: clipping it alone would leave them fitted to a move it did not
+    make (a rejected step, and more damping). NaN where the system is singular."""
+    step = np.zeros_like(x)
+    try:
+        step[free] = np.linalg.solve(system[np.ix_(free, free)], -grad[free])
+        out = free & ((x + step < lower) | (x + step > upper))
+        if out.any():
+            step[out] = np.minimum(np.maximum(x + step, lower), upper)[out] - x[out]
+            rest = free & ~out
+            step[rest] = 0.0
+            if rest.any():
+                rhs = -grad[rest] - system[np.ix_(rest, out)] @ step[out]
+                step[rest] = np.linalg.solve(system[np.ix_(rest, rest)], rhs)
+    except np.linalg.LinAlgError:
+        step[:] = np.nan
+    return step
+
+
 def _robust_fit(
     evaluate: Callable[[Arr], tuple[Arr, Arr]],
     x0: Arr,
@@ -196,14 +219,18 @@ def _robust_fit(
     *,
     ftol: float = 1e-8,
     xtol: float = 1e-8,
+    step_tol: Arr | None = None,
     max_evals: int = 200,
 ) -> tuple[Arr, float] | None:
     """Bounded least squares under the soft-L1 loss (``rho(z) = 2 (sqrt(1 + z) - 1)``, as
     scipy's ``least_squares(loss="soft_l1")``): Levenberg-Marquardt steps on the reweighted
     normal equations (weights ``rho'(r^2)``, whose fixed point is the robust minimum), a
     parameter held at a bound while the cost's gradient pushes it out. ``evaluate(p)`` gives
-    the residuals and their Jacobian. Returns the parameters and the cost, or None when it
-    does not converge within ``max_evals`` evaluations.
+    the residuals and their Jacobian. It stops when the cost falls by less than ``ftol`` of
+    itself, the step is under ``xtol`` relative to the parameters, or every parameter moved
+    less than its ``step_tol`` (absolute: what precision the caller needs). Returns the
+    parameters and the cost, or None when it does not converge within ``max_evals``
+    evaluations.
 
     Hand-written because scipy's general solver spends ~0.3 ms of bookkeeping an
     iteration, which for this five-parameter fit run twice per rep was most of the
@@ -219,15 +246,11 @@ def _robust_fit(
         free = ~(((x <= lower) & (grad > 0.0)) | ((x >= upper) & (grad < 0.0)))
         if not free.any():
             return x, cost
-        normal = (jac.T @ weighted)[free][:, free]
+        normal = jac.T @ weighted
         scale = normal.diagonal()
-        scale = np.diag(np.maximum(scale, 1e-12 * float(scale.max()) + 1e-300))
+        scale = np.maximum(scale, 1e-12 * float(scale[free].max()) + 1e-300)
         while True:
-            step = np.zeros_like(x)
-            try:
-                step[free] = np.linalg.solve(normal + damping * scale, -grad[free])
-            except np.linalg.LinAlgError:
-                step[:] = np.nan  # no step at this damping
+            step = _bounded_step(normal + damping * np.diag(scale), grad, x, lower, upper, free)
             if np.isfinite(step).all():
                 trial = np.minimum(np.maximum(x + step, lower), upper)
                 r_trial, jac_trial = evaluate(trial)
@@ -246,6 +269,8 @@ def _robust_fit(
         x, cost, r, jac, root = trial, trial_cost, r_trial, jac_trial, root_trial
         damping = max(damping / 10.0, 1e-9)
         if gain <= ftol * (cost + gain) or moved <= xtol * (xtol + float(np.sqrt(x @ x))):
+            return x, cost
+        if step_tol is not None and bool(np.all(np.abs(step) <= step_tol)):
             return x, cost
     return None
 
@@ -336,11 +361,14 @@ def fit_movement(
     starts = [start(first, last)]
     if search_wide and last - first < 0.5 * span:
         starts.append(start(lo + 0.1 * span, hi - 0.1 * span))
+    # Done when a step moves the levels by under 0.001 deg, the start and the duration by
+    # under 0.001 row and the shape by under 0.0001: the instants then hold to ~0.001 row.
+    precision = np.array([1e-3, 1e-3, 1e-3, 1e-3, 1e-4])
     best: tuple[Arr, float] | None = None
     for x0 in starts:
         # soft_l1: a jitter spike or a label swap the filters let through pulls the fit less.
         with np.errstate(all="ignore"):
-            fit = _robust_fit(evaluate, x0, lower, upper)
+            fit = _robust_fit(evaluate, x0, lower, upper, step_tol=precision)
         if fit is not None and np.all(np.isfinite(fit[0])) and (best is None or fit[1] < best[1]):
             best = fit
     if best is None:  # keep the speed's reading
