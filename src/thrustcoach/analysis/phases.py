@@ -38,6 +38,8 @@ from scipy.ndimage import correlate1d, gaussian_filter1d
 from scipy.signal import savgol_coeffs
 from scipy.special import betainc, betaln
 
+from thrustcoach.analysis.online import finite_median
+
 __all__ = [
     "PhaseTimes",
     "angular_speed",
@@ -155,7 +157,9 @@ def _edge(v: Arr, i_peak: int, thr: float, *, step: int, lo: int, hi: int, close
 
 def _robust_sd(x: Arr) -> float:
     x = x[np.isfinite(x)]
-    return float(1.4826 * np.median(np.abs(x - np.median(x)))) if x.size >= 5 else float("inf")
+    if x.size < 5:
+        return float("inf")
+    return float(1.4826 * finite_median(np.abs(x - finite_median(x))))
 
 
 def _pick_speed(
