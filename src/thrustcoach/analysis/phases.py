@@ -330,7 +330,7 @@ def fit_movement(
 
     def start(first: float, last: float) -> Arr:
         d0 = max((last - first) / (1.0 - 2.0 * share), 3.0)
-        x0 = [float(np.median(y[:3])), float(np.median(y[-3:])), first - share * d0, d0, k0]
+        x0 = [float(finite_median(y[:3])), float(finite_median(y[-3:])), first - share * d0, d0, k0]
         return np.clip(np.array(x0), lower, upper)
 
     def evaluate(p: Arr) -> tuple[Arr, Arr]:
