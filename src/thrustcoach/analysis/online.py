@@ -146,32 +146,48 @@ class Resampler:
     def _interp(self, grid: Arr) -> Arr:
         """Each channel linearly interpolated at ``grid`` between its valid samples around
         the row (a sample on the row itself counts), NaN where they are more than
-        ``max_gap_s`` apart or one side has none yet."""
+        ``max_gap_s`` apart or one side has none yet. Channels without a gap in the buffer
+        (most, most of the time) share one pair of neighbouring frames per row."""
         t, v = self._t, self._v
         n, c = v.shape
         valid = np.isfinite(v)
-        idx = np.arange(n)[:, None]
-        # prev_valid[i]: last valid sample at index <= i; next_valid[i]: first at index >= i.
-        prev_valid = np.maximum.accumulate(np.where(valid, idx, -1), axis=0)
-        next_valid = np.minimum.accumulate(np.where(valid, idx, n)[::-1], axis=0)[::-1]
-        prev_valid = np.vstack([np.full((1, c), -1), prev_valid])  # row j+1: index <= j
-        next_valid = np.vstack([next_valid, np.full((1, c), n)])
+        whole = valid.all(axis=0)
         j = np.searchsorted(t, grid - _EPS, side="left")  # first frame at/after the row
-        hi = next_valid[j]  # (m, C)
-        lo = prev_valid[j]  # last valid frame strictly before the row (index <= j - 1)
+        out = np.empty((grid.size, c))
+        if whole.any():
+            hi, lo = j[:, None], (j - 1)[:, None]  # every frame is a valid sample
+            out[:, whole] = self._blend(grid, t, v[:, whole], hi, lo, n)
+        if not whole.all():
+            sub, ok = v[:, ~whole], valid[:, ~whole]
+            idx = np.arange(n)[:, None]
+            # prev_valid[i]: last valid sample at index <= i; next_valid[i]: first at >= i.
+            prev_valid = np.maximum.accumulate(np.where(ok, idx, -1), axis=0)
+            next_valid = np.minimum.accumulate(np.where(ok, idx, n)[::-1], axis=0)[::-1]
+            prev_valid = np.vstack([np.full((1, sub.shape[1]), -1), prev_valid])  # j+1: <= j
+            next_valid = np.vstack([next_valid, np.full((1, sub.shape[1]), n)])
+            # The last valid frame strictly before the row (index <= j - 1), the first at/after.
+            out[:, ~whole] = self._blend(grid, t, sub, next_valid[j], prev_valid[j], n)
+        return out
+
+    def _blend(self, grid: Arr, t: Arr, v: Arr, hi: NDArray[Any], lo: NDArray[Any], n: int) -> Arr:
+        """Rows of ``grid`` between frames ``lo`` and ``hi`` of ``v`` (per row, and per
+        channel or shared): the frame itself if on the row, else the straight line."""
         has_hi = hi < n
         hi_c = np.minimum(hi, n - 1)
         lo_c = np.maximum(lo, 0)
-        cols = np.arange(c)[None, :]
         t_hi, t_lo = t[hi_c], t[lo_c]
         g = grid[:, None]
         exact = has_hi & (np.abs(t_hi - g) <= _EPS)
         bracketed = has_hi & (lo >= 0) & (t_hi - t_lo <= self.max_gap_s)
-        v_hi, v_lo = v[hi_c, cols], v[lo_c, cols]
+        if hi.shape[1] == 1:  # shared by every channel
+            v_hi, v_lo = v[hi_c[:, 0]], v[lo_c[:, 0]]
+        else:
+            cols = np.arange(v.shape[1])[None, :]
+            v_hi, v_lo = v[hi_c, cols], v[lo_c, cols]
         span = np.where(t_hi > t_lo, t_hi - t_lo, 1.0)
         w = np.clip((g - t_lo) / span, 0.0, 1.0)
         res = np.where(exact, v_hi, v_lo + w * (v_hi - v_lo))
-        return np.where(exact | bracketed, res, np.nan)
+        return np.asarray(np.where(exact | bracketed, res, np.nan), dtype=np.float64)
 
     def _gaps(self, grid: Arr) -> Arr:
         ft = self._t
