@@ -164,3 +164,25 @@ def test_every_leg_chains_stacks_each_legs_chains(rows: int, seed: int) -> None:
         for chain, points in alone.items():
             for joint, value in points.items():
                 np.testing.assert_array_equal(stacked[chain][joint][i], value)
+
+
+@FAST
+@given(n=st.integers(2, 200), gappy=st.floats(0.0, 0.5), seed=st.integers(0, 10_000))
+def test_resampler_channels_do_not_affect_each_other(n: int, gappy: float, seed: int) -> None:
+    """A channel's grid values are the same resampled with others (some gapless, some
+    with gaps: the resampler shares work between gapless ones) as on its own."""
+    rng = np.random.default_rng(seed)
+    t = np.cumsum(rng.uniform(0.01, 0.08, n))
+    v = rng.normal(size=(n, 4))
+    v[rng.random((n, 4)) < gappy * np.array([0.0, 1.0, 0.0, 1.0])] = np.nan
+
+    def run(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        r = Resampler(n_channels=values.shape[1], rate_hz=30.0, max_gap_s=0.2)
+        parts = [r.push(t, values), r.flush()]
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+    grid, together = run(v)
+    for ch in range(4):
+        np.testing.assert_array_equal(together[:, ch], run(v[:, [ch]])[1][:, 0])
+    for ch in (0, 2):  # gapless, frames closer than max_gap_s: a straight line between them
+        np.testing.assert_allclose(together[:, ch], np.interp(grid, t, v[:, ch]), atol=1e-9)
