@@ -65,3 +65,23 @@ def test_unexpected_errors_never_print_a_traceback(
     assert cli_app.main(["guide"]) == 70
     err = capsys.readouterr().err
     assert "Traceback" not in err and "internal error" in err
+
+
+def test_no_help_text_is_eaten_as_markup() -> None:
+    """Help is rendered with Rich markup, where ``[default: 8000]`` is a tag and vanishes
+    ("TCP port ."): every option's and command's help must read the same once rendered."""
+    import click
+    import typer
+    from rich.text import Text
+
+    cli_app._register(list(dict.fromkeys(cli_app._COMMANDS.values())))
+    eaten = []
+
+    def walk(cmd: click.Command, path: str) -> None:
+        texts = [cmd.help or ""] + [getattr(p, "help", None) or "" for p in cmd.params]
+        eaten.extend(f"{path}: {t!r}" for t in texts if Text.from_markup(t).plain != t)
+        for name, sub in getattr(cmd, "commands", {}).items():
+            walk(sub, f"{path} {name}")
+
+    walk(typer.main.get_command(cli_app.app), "thrustcoach")
+    assert not eaten

@@ -112,10 +112,10 @@ def live(
         False, "--speak", help="Say the counts, 'hold', 'lower' and the cues aloud (offline voice)."
     ),
     pause: float | None = typer.Option(
-        None, "--pause", min=0, max=30, help="Planned top pause in seconds [default: 1]."
+        None, "--pause", min=0, max=30, help="Planned top pause in seconds (default 1)."
     ),
     lowering: float | None = typer.Option(
-        None, "--lowering", min=0, max=30, help="Planned lowering in seconds [default: 2]."
+        None, "--lowering", min=0, max=30, help="Planned lowering in seconds (default 2)."
     ),
     reps: int | None = typer.Option(
         None, "--reps", min=1, max=100, help="Planned reps per leg: 'set done' when reached."

@@ -31,9 +31,9 @@ def _metrics_dir() -> str:
 
 def serve(
     host: str | None = typer.Option(
-        None, "--host", help="Interface to listen on [default: 127.0.0.1; with --https: all]."
+        None, "--host", help="Interface to listen on (default 127.0.0.1; with --https: all)."
     ),
-    port: int | None = typer.Option(None, "--port", help="TCP port [default: 8000]."),
+    port: int | None = typer.Option(None, "--port", help="TCP port (default 8000)."),
     workers: int = typer.Option(
         1,
         "--workers",
@@ -41,7 +41,7 @@ def serve(
         "run by one pool of warm pose workers).",
     ),
     log_format: str | None = typer.Option(
-        None, "--log-format", help="Server logs as 'text' lines or 'json' lines [default: text]."
+        None, "--log-format", help="Server logs as 'text' lines or 'json' lines (default text)."
     ),
     reload: bool = typer.Option(False, "--reload", help="Restart on code changes (development)."),
     https: bool = typer.Option(
