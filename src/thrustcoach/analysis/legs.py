@@ -22,6 +22,7 @@ import math
 import warnings
 from collections import deque
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -272,14 +273,15 @@ class StanceTracker:
             feet = xy[:, [point_index(side, j) for j in FOOT]]  # (m, 3, 2)
             seen = np.isfinite(feet).all(axis=2)
             # Plain floats row by row: this loop runs for every row of a recording, and
-            # numpy's per-call cost on three points is most of its time.
+            # numpy's per-call cost on three points is most of its time. One list per
+            # coordinate (ankle x, y, heel x, y, toe x, y) and per point's "seen".
+            columns = [feet[:, k, c].tolist() for k in range(len(FOOT)) for c in (0, 1)]
             out[:, s] = self._walk(
                 self._feet[s],
                 self._closed[s],
                 times,
-                np.nan_to_num(feet).reshape(-1, 6).tolist(),
-                seen.tolist(),
                 radii,
+                columns + [seen[:, k].tolist() for k in range(len(FOOT))],
             )
             horizon = float(time_s[-1]) - self.history_s if time_s.size else -math.inf
             closed = self._closed[s]
@@ -292,19 +294,21 @@ class StanceTracker:
         foot: _Foot,
         closed: deque[tuple[float, float]],
         times: list[float],
-        points: list[list[float]],
-        seen_rows: list[list[bool]],
         radii: list[float],
+        columns: list[list[Any]],
     ) -> list[float]:
-        """One foot through rows: ``points`` holds each row's ankle, heel and toe as
-        ``[x, y, x, y, x, y]``; returns each row's ``since``. The state lives in plain
-        locals (each point's spot and count) while it runs: it runs for every row."""
+        """One foot through rows: ``columns`` are the ankle's, heel's and toe's x and y,
+        then whether each was seen, per row; returns each row's ``since``. The state lives
+        in plain locals (each point's spot and count) while it runs: it runs for every
+        row."""
         excursion = self.excursion_s
         (x0, y0), (x1, y1), (x2, y2) = foot.anchor
         n0, n1, n2 = foot.count
         since, out_since = foot.since, foot.out_since
         col: list[float] = []
-        for t, p, (s0, s1, s2), radius in zip(times, points, seen_rows, radii, strict=True):
+        for t, radius, ax, ay, hx, hy, tx, ty, s0, s1, s2 in zip(
+            times, radii, *columns, strict=True
+        ):
             if not (s0 or s1 or s2):
                 col.append(since)
                 continue
@@ -312,34 +316,22 @@ class StanceTracker:
                 # Settled: is a seen point that has a spot out of its radius?
                 r2 = radius * radius
                 far = (
-                    (s0 and n0 > 0 and (p[0] - x0) ** 2 + (p[1] - y0) ** 2 > r2)
-                    or (s1 and n1 > 0 and (p[2] - x1) ** 2 + (p[3] - y1) ** 2 > r2)
-                    or (s2 and n2 > 0 and (p[4] - x2) ** 2 + (p[5] - y2) ** 2 > r2)
+                    (s0 and n0 > 0 and (ax - x0) ** 2 + (ay - y0) ** 2 > r2)
+                    or (s1 and n1 > 0 and (hx - x1) ** 2 + (hy - y1) ** 2 > r2)
+                    or (s2 and n2 > 0 and (tx - x2) ** 2 + (ty - y2) ** 2 > r2)
                 )
                 if not far:
                     out_since = math.nan
                     # Running means: they settle on the true spot.
                     if s0:
                         n0 += 1
-                        x0, y0 = (
-                            (p[0], p[1])
-                            if n0 == 1
-                            else (x0 + (p[0] - x0) / n0, y0 + (p[1] - y0) / n0)
-                        )
+                        x0, y0 = (ax, ay) if n0 == 1 else (x0 + (ax - x0) / n0, y0 + (ay - y0) / n0)
                     if s1:
                         n1 += 1
-                        x1, y1 = (
-                            (p[2], p[3])
-                            if n1 == 1
-                            else (x1 + (p[2] - x1) / n1, y1 + (p[3] - y1) / n1)
-                        )
+                        x1, y1 = (hx, hy) if n1 == 1 else (x1 + (hx - x1) / n1, y1 + (hy - y1) / n1)
                     if s2:
                         n2 += 1
-                        x2, y2 = (
-                            (p[4], p[5])
-                            if n2 == 1
-                            else (x2 + (p[4] - x2) / n2, y2 + (p[5] - y2) / n2)
-                        )
+                        x2, y2 = (tx, ty) if n2 == 1 else (x2 + (tx - x2) / n2, y2 + (ty - y2) / n2)
                     col.append(since)
                     continue
                 if math.isnan(out_since):
@@ -352,9 +344,9 @@ class StanceTracker:
                 closed.append((since, out_since))
             # Settle here: a new still stretch starts at this row.
             nan = math.nan
-            x0, y0, n0 = (p[0], p[1], 1) if s0 else (nan, nan, 0)
-            x1, y1, n1 = (p[2], p[3], 1) if s1 else (nan, nan, 0)
-            x2, y2, n2 = (p[4], p[5], 1) if s2 else (nan, nan, 0)
+            x0, y0, n0 = (ax, ay, 1) if s0 else (nan, nan, 0)
+            x1, y1, n1 = (hx, hy, 1) if s1 else (nan, nan, 0)
+            x2, y2, n2 = (tx, ty, 1) if s2 else (nan, nan, 0)
             since, out_since = t, nan
             col.append(since)
         foot.anchor = [[x0, y0], [x1, y1], [x2, y2]]
