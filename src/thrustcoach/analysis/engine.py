@@ -227,7 +227,7 @@ class Engine:
         self._next_signal_row = 0  # first row whose rep signal is not computed yet
         self._leg: LegChoice = "both"
         self._offset = 0.0
-        self._last_by_leg: dict[str, float] = {}
+        self._legs_seen: set[str] = set()  # legs whose hip angle has been seen
         self._det_smooth = CenteredSmoother(
             n_channels=1,
             sigma_rows=c.reps.speed_sigma_s * self.rate,
@@ -446,9 +446,15 @@ class Engine:
         # Plain floats: this loop runs for every row.
         by_leg = dict(zip(_LEGS, angles["hip"].tolist(), strict=True))
         knees = dict(zip(_LEGS, angles["knee"].tolist(), strict=True))
+        # The first row of this block where each leg's hip angle was seen.
+        seen = np.isfinite(angles["hip"])
+        first_rows = np.where(seen.any(axis=1), seen.argmax(axis=1), len(xy)).tolist()
+        first = dict(zip(_LEGS, first_rows, strict=True))
         out, hip_out, knee_out = [], [], []
         tie = self.cfg.legs.tie_s
-        for i, (s_l, s_r) in enumerate(since.tolist()):
+        for i, (s_l, s_r) in enumerate(
+            zip(since[:, 0].tolist(), since[:, 1].tolist(), strict=True)
+        ):
             if math.isfinite(s_l) and math.isfinite(s_r):
                 leg: LegChoice = (
                     "both" if abs(s_l - s_r) < tie else ("left" if s_l < s_r else "right")
@@ -463,18 +469,15 @@ class Engine:
             if leg != self._leg and math.isfinite(value):
                 # Keep the rep signal continuous across a change of leg: only its motion
                 # matters to the detector.
-                old = self._last_by_leg.get(self._leg)
+                had = self._leg in self._legs_seen or first[self._leg] < i
                 prev_here = by_leg[self._leg][i]
-                if old is not None and math.isfinite(prev_here):
+                if had and math.isfinite(prev_here):
                     self._offset += prev_here - value
                 self._leg = leg
-            for name in _LEGS:
-                v = by_leg[name][i]
-                if math.isfinite(v):
-                    self._last_by_leg[name] = v
             out.append(value + self._offset)
             hip_out.append(value)
             knee_out.append(knees[leg][i])
+        self._legs_seen.update(leg for leg in _LEGS if first[leg] < len(xy))
         return np.asarray(out), np.asarray(hip_out), np.asarray(knee_out)
 
     # --- reps ------------------------------------------------------------------------
