@@ -201,15 +201,16 @@ def _bounded_step(
     make (a rejected step, and more damping). NaN where the system is singular."""
     step = np.zeros_like(x)
     try:
-        step[free] = np.linalg.solve(system[np.ix_(free, free)], -grad[free])
+        step[free] = np.linalg.solve(system[free][:, free], -grad[free])
         out = free & ((x + step < lower) | (x + step > upper))
         if out.any():
             step[out] = np.minimum(np.maximum(x + step, lower), upper)[out] - x[out]
             rest = free & ~out
             step[rest] = 0.0
             if rest.any():
-                rhs = -grad[rest] - system[np.ix_(rest, out)] @ step[out]
-                step[rest] = np.linalg.solve(system[np.ix_(rest, rest)], rhs)
+                rows = system[rest]
+                rhs = -grad[rest] - rows[:, out] @ step[out]
+                step[rest] = np.linalg.solve(rows[:, rest], rhs)
     except np.linalg.LinAlgError:
         step[:] = np.nan
     return step
