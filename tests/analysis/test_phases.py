@@ -210,3 +210,23 @@ def test_the_robust_fit_finds_scipys_soft_l1_minimum(seed: int, bounded: bool) -
     np.testing.assert_allclose(got[0], want, atol=1e-4)
     if bounded:
         assert got[0][3] == pytest.approx(1.0)  # held at the bound
+
+
+def test_a_fit_without_a_reading_to_start_from_keeps_the_speeds_reading() -> None:
+    """No instant read off the speed (NaN): the fit has nothing to start from and says so
+    (None) instead of failing."""
+    from thrustcoach.analysis.phases import fit_movement
+
+    t = np.arange(0.0, 4.0, 1.0 / RATE)
+    angle = 120.0 + 60.0 * np.clip((t - 1.0) / 1.0, 0.0, 1.0)
+    fit = fit_movement(
+        angle,
+        lo=0,
+        hi=t.size - 1,
+        first=np.nan,
+        last=np.nan,
+        rising=True,
+        frac=0.1,
+        shape_k=(1.5, 6.0),
+    )
+    assert fit is None
