@@ -228,6 +228,8 @@ class Engine:
         self._leg: LegChoice = "both"
         self._offset = 0.0
         self._legs_seen: set[str] = set()  # legs whose hip angle has been seen
+        # The angles the rep signal reads (of every angle defined).
+        self._signal_angles = tuple(d for d in load_angle_defs() if d.name in ("hip", "knee"))
         self._det_smooth = CenteredSmoother(
             n_channels=1,
             sigma_rows=c.reps.speed_sigma_s * self.rate,
@@ -441,8 +443,7 @@ class Engine:
         if self._kind == "rise":
             rise = hip_rise(xy, shin_px=ctx.shin_px)
             return rise, rise, np.full(xy.shape[0], np.nan)
-        defs = tuple(d for d in load_angle_defs() if d.name in ("hip", "knee"))  # all it reads
-        angles = compute_angles(every_leg_chains(xy), defs=defs)  # (3 legs, m) each
+        angles = compute_angles(every_leg_chains(xy), defs=self._signal_angles)  # (3 legs, m)
         # Plain floats: this loop runs for every row.
         by_leg = dict(zip(_LEGS, angles["hip"].tolist(), strict=True))
         knees = dict(zip(_LEGS, angles["knee"].tolist(), strict=True))

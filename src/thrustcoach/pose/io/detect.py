@@ -107,9 +107,10 @@ def _archive(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def archive_error(path: Path, head: bytes | None = None) -> UnsupportedFormatError:
-    """The one-line error for a packed file: what it is and the command that unpacks it."""
-    found = _archive(head if head is not None else read_head(path))
+def archive_error(path: Path) -> UnsupportedFormatError:
+    """The one-line error for a packed file (``detect_kind`` said ARCHIVE): what it is and
+    the command that unpacks it."""
+    found = _archive(read_head(path))
     what, unpack = found if found is not None else ("packed", "unpack FILE")
     packed = path.suffix.lower() in (".gz", ".bz2", ".xz", ".zst")
     out = path.with_suffix("") if packed else path.with_name(path.name + ".unpacked")
