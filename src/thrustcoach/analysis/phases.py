@@ -368,9 +368,11 @@ def fit_movement(
     starts = [start(first, last)]
     if search_wide and last - first < 0.5 * span:
         starts.append(start(lo + 0.1 * span, hi - 0.1 * span))
-    # Done when a step moves the levels by under 0.001 deg, the start and the duration by
-    # under 0.001 row and the shape by under 0.0001: the instants then hold to ~0.001 row.
-    precision = np.array([1e-3, 1e-3, 1e-3, 1e-3, 1e-4])
+    # Done when a step moves the levels by under 0.01 deg, the start and the duration by
+    # under 0.01 row and the shape by under 0.001. Against ten times finer steps, the
+    # instants of the sample's 1,535 fits moved by at most 0.09 row (3 ms at 30 rows a
+    # second), 99 % of them by under 0.01 row, for a fifth to a third fewer evaluations.
+    precision = np.array([1e-2, 1e-2, 1e-2, 1e-2, 1e-3])
     best: tuple[Arr, float] | None = None
     for x0 in starts:
         if not np.all(np.isfinite(x0)):  # no reading to start from
