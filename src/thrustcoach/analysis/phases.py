@@ -28,6 +28,7 @@ degrees on a shaky recording), the fit alone decides.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -201,7 +202,10 @@ def _bounded_step(
     make (a rejected step, and more damping). NaN where the system is singular."""
     step = np.zeros_like(x)
     try:
-        step[free] = np.linalg.solve(system[free][:, free], -grad[free])
+        if free.all():  # the usual case: no parameter held at a bound
+            step = np.linalg.solve(system, -grad)
+        else:
+            step[free] = np.linalg.solve(system[free][:, free], -grad[free])
         out = free & ((x + step < lower) | (x + step > upper))
         if out.any():
             step[out] = np.minimum(np.maximum(x + step, lower), upper)[out] - x[out]
@@ -271,11 +275,11 @@ def _robust_fit(
                 return x, cost
             if evals >= max_evals:
                 return None
-        moved = float(np.linalg.norm(trial - x))
+        moved = math.sqrt(float((trial - x) @ (trial - x)))
         gain = cost - trial_cost
         x, cost, r, jac, root = trial, trial_cost, r_trial, jac_trial, root_trial
         damping = max(damping / 10.0, 1e-9)
-        if gain <= ftol * (cost + gain) or moved <= xtol * (xtol + float(np.sqrt(x @ x))):
+        if gain <= ftol * (cost + gain) or moved <= xtol * (xtol + math.sqrt(float(x @ x))):
             return x, cost
         if step_tol is not None and bool(np.all(np.abs(step) <= step_tol)):
             return x, cost
@@ -315,6 +319,7 @@ def fit_movement(
     # The movement is evaluated `half` rows beyond both ends, so that blurring it gives
     # every row lo..hi; then only the rows with data are compared.
     rows = np.arange(lo - half, hi + half + 1, dtype=np.float64)
+    first_row = float(lo - half)
 
     all_seen = bool(seen.all())
 
@@ -341,19 +346,20 @@ def fit_movement(
         only d/dk is taken numerically. Blurring is linear, so the columns that differ by a
         factor are blurred once: the shape, the density, density * x and d/dk. The movement
         runs over the rows between ``t0`` and ``t0 + d`` (a slice: rows increase)."""
-        a, b, t0, d, k = p
-        i0 = min(max(int(np.floor(t0 - rows[0])) + 1, 0), rows.size)
-        i1 = min(max(int(np.ceil(t0 + d - rows[0])), i0), rows.size)
+        a, b, t0, d, k = p.tolist()  # (plain floats: cheaper scalar arithmetic)
+        i0 = min(max(math.floor(t0 - first_row) + 1, 0), rows.size)
+        i1 = min(max(math.ceil(t0 + d - first_row), i0), rows.size)
         xi = (rows[i0:i1] - t0) / d
-        shape_in = betainc(k, k, xi)
-        density_in = np.exp((k - 1.0) * np.log(xi * (1.0 - xi)) - betaln(k, k))
         dk = 1e-4 * max(k, 1.0)
+        both = np.array([[k], [k + dk]])
+        shape_in, shape_dk = betainc(both, both, xi)  # one call for I at k and at k + dk
+        density_in = np.exp((k - 1.0) * np.log(xi * (1.0 - xi)) - betaln(k, k))
         parts = np.zeros((rows.size, 4))
         parts[i1:, 0] = 1.0  # I(x; k, k) is 0 before the movement, 1 after it
         parts[i0:i1, 0] = shape_in
         parts[i0:i1, 1] = density_in
         parts[i0:i1, 2] = density_in * xi
-        parts[i0:i1, 3] = (betainc(k + dk, k + dk, xi) - shape_in) / dk
+        parts[i0:i1, 3] = (shape_dk - shape_in) / dk
         parts = blurred(parts)
         shape, rise = parts[:, 0], b - a
         jac = np.empty((shape.size, 5))
