@@ -92,14 +92,16 @@ def test_memory_stays_bounded_on_a_long_session() -> None:
 
 
 def test_the_context_is_reread_each_time_the_history_grows_by_a_twelfth() -> None:
-    """After the first minute the context is re-read as the history grows by about a
-    twelfth: some 28 reads from one to ten minutes, not one every few seconds (whose cost
+    """After the first few seconds the context is re-read as the history grows by about a
+    twelfth: some 28 reads for each tenfold growth, not one every few seconds (whose cost
     grows with the history: a long recording would cost its square)."""
     from thrustcoach.analysis.engine import CONTEXT_EVERY_BLOCKS, _context_due
 
     first = CONTEXT_EVERY_BLOCKS
     assert all(_context_due(b) for b in range(1, first + 1))
-    due = [b for b in range(first + 1, 10 * first + 1) if _context_due(b)]
-    assert 25 <= len(due) <= 30
-    growth = np.array(due[1:]) / np.array(due[:-1])
-    assert growth.min() > 1.06 and growth.max() < 1.11
+    for lo, hi, slack in ((first, 10 * first, 0.01), (10 * first, 100 * first, 0.0)):
+        due = [b for b in range(lo + 1, hi + 1) if _context_due(b)]
+        assert 25 <= len(due) <= 30
+        growth = np.array(due[1:]) / np.array(due[:-1])
+        # (whole blocks: a little less even while there are few of them)
+        assert growth.min() > 1.06 - slack and growth.max() < 1.11 + slack

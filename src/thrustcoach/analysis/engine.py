@@ -63,11 +63,12 @@ __all__ = ["Engine", "RepRecord"]
 Arr = NDArray[np.float64]
 K = len(SIDES) * len(JOINTS)
 BLOCK_ROWS = 15  # the context (proportions, view) is refreshed every this many rows
-# ...during the first CONTEXT_EVERY_BLOCKS blocks (a minute at 30 rows a second); after that
-# whenever the history has grown by about 1/CONTEXT_GROWTH: the medians of a minute or more
-# hardly move in a few seconds, and re-reading all of it each block made a long recording
-# cost its square (and kept the engine working in half-second blocks).
-CONTEXT_EVERY_BLOCKS = 120
+# ...during the first CONTEXT_EVERY_BLOCKS blocks (6 s at 30 rows a second); after that
+# whenever the history has grown by about 1/CONTEXT_GROWTH, so the context a row sees is
+# read from at least 92 % of the rows before it: medians of that many rows hardly move, and
+# re-reading all of it each block made a recording cost its square (and kept the engine
+# working in half-second blocks: most of the first minute's time).
+CONTEXT_EVERY_BLOCKS = 12
 CONTEXT_GROWTH = 12
 
 
