@@ -236,9 +236,10 @@ def _robust_fit(
     normal equations (weights ``rho'(r^2)``, whose fixed point is the robust minimum), a
     parameter held at a bound while the cost's gradient pushes it out. ``evaluate(p)`` gives
     the residuals and their Jacobian. It stops when the cost falls by less than ``ftol`` of
-    itself, the step is under ``xtol`` relative to the parameters, or every parameter moved
-    less than its ``step_tol`` (absolute: what precision the caller needs). Returns the
-    parameters and the cost, or None when it does not converge within ``max_evals``
+    itself, the step is under ``xtol`` relative to the parameters, or a step would move
+    every parameter less than its ``step_tol`` (absolute: what precision the caller needs;
+    that last step is taken without evaluating it). Returns the parameters and the cost
+    (at the last point evaluated), or None when it does not converge within ``max_evals``
     evaluations.
 
     Hand-written because scipy's general solver spends ~0.3 ms of bookkeeping an
@@ -264,6 +265,8 @@ def _robust_fit(
             step = _bounded_step(normal + damping * np.diag(scale), grad, x, lower, upper, free)
             if np.isfinite(step).all():
                 trial = np.minimum(np.maximum(x + step, lower), upper)
+                if step_tol is not None and bool(np.all(np.abs(step) <= step_tol)):
+                    return trial, cost  # a step this small: evaluating it would only confirm
                 r_trial, jac_trial = evaluate(trial)
                 evals += 1
                 root_trial = np.sqrt(1.0 + r_trial * r_trial)
@@ -280,8 +283,6 @@ def _robust_fit(
         x, cost, r, jac, root = trial, trial_cost, r_trial, jac_trial, root_trial
         damping = max(damping / 10.0, 1e-9)
         if gain <= ftol * (cost + gain) or moved <= xtol * (xtol + math.sqrt(float(x @ x))):
-            return x, cost
-        if step_tol is not None and bool(np.all(np.abs(step) <= step_tol)):
             return x, cost
     return None
 
