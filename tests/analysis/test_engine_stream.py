@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -105,3 +107,67 @@ def test_the_context_is_reread_each_time_the_history_grows_by_a_twelfth() -> Non
         growth = np.array(due[1:]) / np.array(due[:-1])
         # (whole blocks: a little less even while there are few of them)
         assert growth.min() > 1.06 - slack and growth.max() < 1.11 + slack
+
+
+def _rep_signal_by_row(engine: Engine, xy: np.ndarray, since: np.ndarray) -> np.ndarray:
+    """The rep signal's definition, a row at a time: the leg whose foot has been still
+    longer (both when set down within ``tie_s``; the current leg when neither is still),
+    its hip angle, plus an offset that keeps the signal continuous where the leg changes."""
+    import math
+
+    from thrustcoach.analysis.angles import compute_angles
+    from thrustcoach.analysis.signals import every_leg_chains
+
+    legs = ("left", "right", "both")
+    hip = compute_angles(every_leg_chains(xy), defs=engine._signal_angles)["hip"]
+    seen_before = set(engine._legs_seen)
+    first = {
+        leg: next((i for i in range(len(xy)) if np.isfinite(hip[j, i])), len(xy))
+        for j, leg in enumerate(legs)
+    }
+    current, offset, out = engine._leg, engine._offset, []
+    for i, (s_l, s_r) in enumerate(since.tolist()):
+        if math.isfinite(s_l) and math.isfinite(s_r):
+            tie = abs(s_l - s_r) < engine.cfg.legs.tie_s
+            leg = "both" if tie else ("left" if s_l < s_r else "right")
+        elif math.isfinite(s_l) or math.isfinite(s_r):
+            leg = "left" if math.isfinite(s_l) else "right"
+        else:
+            leg = current
+        value = float(hip[legs.index(leg), i])
+        if leg != current and math.isfinite(value):
+            had = current in seen_before or first[current] < i
+            before = float(hip[legs.index(current), i])
+            if had and math.isfinite(before):
+                offset += before - value
+            current = leg
+        out.append(value + offset)
+    return np.asarray(out)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_rep_signal_follows_its_row_by_row_definition(seed: int) -> None:
+    """The rep signal is computed for a block of rows at once; it must be what the row by
+    row definition gives, over blocks, with changes of leg, ties, rows with neither foot
+    still and legs not seen."""
+    rng = np.random.default_rng(seed)
+    series = generate(
+        SyntheticSet(sides=(Side.LEFT, Side.RIGHT), reps_per_side=2, seed=seed)
+    ).series
+    engine = Engine(series.names, options=AnalysisOptions())
+    engine._kind = "angle"
+    m = 400
+    xy = 300.0 + 60.0 * rng.standard_normal((m, 12, 2))
+    xy[rng.random((m, 12)) < 0.05] = np.nan  # points not seen: some legs' angles missing
+    # Runs of "still since" per foot: changes, ties, NaN (moving).
+    starts = np.sort(rng.choice(m, 30, replace=False))
+    since = np.full((m, 2), np.nan)
+    for a, b in itertools.pairwise(starts.tolist()):
+        for foot in range(2):
+            pick = rng.random()
+            since[a:b, foot] = np.nan if pick < 0.3 else float(rng.integers(0, 50)) * 0.05
+    cuts = [0, *sorted(rng.choice(np.arange(1, m), 5, replace=False).tolist()), m]
+    for a, b in itertools.pairwise(cuts):
+        want = _rep_signal_by_row(engine, xy[a:b], since[a:b])
+        got, _, _ = engine._rep_signal(xy[a:b], since[a:b], engine._context())
+        np.testing.assert_array_equal(got, want)

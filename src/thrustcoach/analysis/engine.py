@@ -445,42 +445,45 @@ class Engine:
             rise = hip_rise(xy, shin_px=ctx.shin_px)
             return rise, rise, np.full(xy.shape[0], np.nan)
         angles = compute_angles(every_leg_chains(xy), defs=self._signal_angles)  # (3 legs, m)
-        # Plain floats: this loop runs for every row.
-        by_leg = dict(zip(_LEGS, angles["hip"].tolist(), strict=True))
-        knees = dict(zip(_LEGS, angles["knee"].tolist(), strict=True))
-        # The first row of this block where each leg's hip angle was seen.
-        seen = np.isfinite(angles["hip"])
-        first_rows = np.where(seen.any(axis=1), seen.argmax(axis=1), len(xy)).tolist()
-        first = dict(zip(_LEGS, first_rows, strict=True))
-        out, hip_out, knee_out = [], [], []
-        tie = self.cfg.legs.tie_s
-        for i, (s_l, s_r) in enumerate(
-            zip(since[:, 0].tolist(), since[:, 1].tolist(), strict=True)
+        hip, knee = angles["hip"], angles["knee"]
+        m = xy.shape[0]
+        rows = np.arange(m)
+        # The leg each row's still feet name (the one planted longer, both when they were
+        # set down together; -1 when neither foot is still: the current leg goes on).
+        s_l, s_r = since[:, 0], since[:, 1]
+        f_l, f_r = np.isfinite(s_l), np.isfinite(s_r)
+        with np.errstate(invalid="ignore"):
+            pair = np.where(np.abs(s_l - s_r) < self.cfg.legs.tie_s, 2, np.where(s_l < s_r, 0, 1))
+        named = np.where(f_l & f_r, pair, np.where(f_l, 0, np.where(f_r, 1, -1)))
+        # The current leg becomes a row's named leg where that leg's angle is seen.
+        takes = (named >= 0) & np.isfinite(hip[np.maximum(named, 0), rows])
+        at = np.flatnonzero(takes)
+        now = _LEGS.index(self._leg)
+        before = np.concatenate([[now], named[at[:-1]]]).astype(np.int64)  # the leg until then
+        moves = named[at] != before
+        last = np.maximum.accumulate(np.where(takes, rows, -1))
+        current = np.where(last >= 0, named[np.maximum(last, 0)], now)
+        leg = np.where(named >= 0, named, current)
+        value = hip[leg, rows]
+        # Keep the rep signal continuous across a change of leg: only its motion matters
+        # to the detector. The offset changes at those few rows, in order.
+        seen = np.isfinite(hip)
+        first = np.where(seen.any(axis=1), seen.argmax(axis=1), m)  # each leg's first seen row
+        levels, starts = [self._offset], [0]
+        for i, new, old in zip(
+            at[moves].tolist(), named[at[moves]].tolist(), before[moves].tolist(), strict=True
         ):
-            if math.isfinite(s_l) and math.isfinite(s_r):
-                leg: LegChoice = (
-                    "both" if abs(s_l - s_r) < tie else ("left" if s_l < s_r else "right")
-                )
-            elif math.isfinite(s_l):
-                leg = "left"
-            elif math.isfinite(s_r):
-                leg = "right"
-            else:
-                leg = self._leg
-            value = by_leg[leg][i]
-            if leg != self._leg and math.isfinite(value):
-                # Keep the rep signal continuous across a change of leg: only its motion
-                # matters to the detector.
-                had = self._leg in self._legs_seen or first[self._leg] < i
-                prev_here = by_leg[self._leg][i]
-                if had and math.isfinite(prev_here):
-                    self._offset += prev_here - value
-                self._leg = leg
-            out.append(value + self._offset)
-            hip_out.append(value)
-            knee_out.append(knees[leg][i])
-        self._legs_seen.update(leg for leg in _LEGS if first[leg] < len(xy))
-        return np.asarray(out), np.asarray(hip_out), np.asarray(knee_out)
+            had = _LEGS[old] in self._legs_seen or first[old] < i
+            prev_here = float(hip[old, i])
+            if had and math.isfinite(prev_here):
+                levels.append(levels[-1] + (prev_here - float(hip[new, i])))
+                starts.append(i)
+        offset = np.asarray(levels)[np.searchsorted(np.asarray(starts), rows, side="right") - 1]
+        if m:
+            self._leg = _LEGS[int(current[-1])]
+        self._offset = levels[-1]
+        self._legs_seen.update(_LEGS[j] for j in range(len(_LEGS)) if first[j] < m)
+        return value + offset, value, knee[leg, rows]
 
     # --- reps ------------------------------------------------------------------------
     def _detect(self, values: Arr) -> list[EngineEvent]:
