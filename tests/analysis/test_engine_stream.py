@@ -171,3 +171,36 @@ def test_the_rep_signal_follows_its_row_by_row_definition(seed: int) -> None:
         want = _rep_signal_by_row(engine, xy[a:b], since[a:b])
         got, _, _ = engine._rep_signal(xy[a:b], since[a:b], engine._context())
         np.testing.assert_array_equal(got, want)
+
+
+def _set_ends(series: LandmarkSeries, chunk: int) -> list[tuple[str, float]]:
+    """The reps and set ends the engine reports as the frames come, ``chunk`` at a time."""
+    engine = Engine(series.names)
+    said = []
+    for i in range(0, series.n_frames, chunk):
+        sl = slice(i, i + chunk)
+        for e in engine.feed(series.time_s[sl], series.xyz[sl], series.visibility[sl]):
+            if e.kind in ("set_ended", "rep"):
+                said.append((e.kind, round(e.time_s, 6)))
+    return said
+
+
+@pytest.mark.parametrize(("hidden_s", "breaks"), [(3.5, 1), (1.0, 0)])
+def test_a_lifter_out_of_view_longer_than_break_s_ends_the_set(
+    hidden_s: float, breaks: int
+) -> None:
+    """Hips unseen for longer than ``break_s`` (2 s) close the set as it happens, whether
+    the frames come one at a time, in chunks or all at once; a shorter gap does not."""
+    series = generate(SyntheticSet(reps_per_side=6, seed=11)).series
+    hide = (series.time_s > 12.0) & (series.time_s < 12.0 + hidden_s)
+    xyz = series.xyz.copy()
+    xyz[hide] = np.nan
+    series = LandmarkSeries(
+        series.time_s, series.frame, series.names, xyz, series.visibility, dict(series.meta)
+    )
+    whole = _set_ends(series, series.n_frames)
+    ends = [t for kind, t in whole if kind == "set_ended"]
+    assert len(ends) == breaks
+    assert all(12.0 <= t <= 12.0 + hidden_s for t in ends)
+    assert _set_ends(series, 1) == whole
+    assert _set_ends(series, 13) == whole

@@ -241,7 +241,8 @@ class Engine:
         self._detector = RepDetector.from_config(c.reps, c.occlusion, rate_hz=self.rate)
         self._segment = 0
         self._seg_start_row = 0
-        self._missing_since: float | None = None
+        self._missing_since: float | None = None  # the hips unseen since then
+        self._missing_long = False  # ...for longer than break_s already
         self.reps: list[RepRecord] = []
         self._counts = {s.value: 0 for s in Side}
         self._edge: Candidate | None = None
@@ -378,7 +379,14 @@ class Engine:
         )
         since = self._stance.push(t, xy, shin_px=np.nan_to_num(scale, nan=1.0))
         self._rows.since[first_row - self._rows.start :] = since
-        events = self._breaks(t, xy)
+        events: list[EngineEvent] = []
+        for b in self._break_rows(t, xy):
+            # The detector has all it can have of the rows up to the break (however the
+            # rows were grouped) when the stretch closes.
+            if self._kind is not None:
+                events += self._signal_rows(end=first_row + b + 1)
+            if self._detector.seg_start is not None:
+                events += self._finish_segment(final=False)
         if self._kind is not None:
             events += self._signal_rows()
         return events
@@ -399,38 +407,47 @@ class Engine:
         self._lock_kind()
         return self._signal_rows()
 
-    def _breaks(self, t: Arr, xy: Arr) -> list[EngineEvent]:
-        """The lifter out of view for longer than ``break_s``: close the current stretch."""
+    def _break_rows(self, t: Arr, xy: Arr) -> list[int]:
+        """The rows of this block (indices) where the lifter has been out of view (hips not
+        seen) for longer than ``break_s``: the first such row of each stretch out of view,
+        where the current set, if any, closes."""
         seen = np.isfinite(xy[:, [point_index(s, "hip") for s in SIDES]]).all(axis=(1, 2))
-        events: list[EngineEvent] = []
-        for ti, ok in zip(t.tolist(), seen.tolist(), strict=True):
-            if ok:
-                self._missing_since = None
-                continue
-            if self._missing_since is None:
-                self._missing_since = ti
-            elif (
-                ti - self._missing_since > self.cfg.reps.break_s
-                and self._detector.seg_start is not None
-            ):
-                events += self._finish_segment(final=False)
-        return events
+        if seen.all():
+            self._missing_since, self._missing_long = None, False
+            return []
+        # Since when the hips have been missing, per row (NaN where seen): the start of the
+        # row's run of missing rows, or the time carried over when the run began earlier.
+        rows = np.arange(t.shape[0])
+        opens = ~seen & np.concatenate([[True], seen[:-1]])
+        run = np.maximum.accumulate(np.where(opens, rows, -1))
+        since = t[np.maximum(run, 0)]
+        carried = self._missing_since is not None and not seen[0]
+        if carried:
+            since[run == 0] = self._missing_since
+        since[seen] = np.nan
+        with np.errstate(invalid="ignore"):
+            long = t - since > self.cfg.reps.break_s
+        before = np.concatenate([[carried and self._missing_long], long[:-1]])
+        self._missing_since = None if seen[-1] else float(since[-1])
+        self._missing_long = bool(long[-1])
+        return [int(i) for i in np.flatnonzero(long & ~before)]
 
     def _lock_kind(self) -> None:
         self._kind = "rise" if self._context().view.view == "front" else "angle"
 
-    def _signal_rows(self) -> list[EngineEvent]:
-        """Rep signal for the rows not given one yet, then on to the detector."""
+    def _signal_rows(self, end: int | None = None) -> list[EngineEvent]:
+        """Rep signal for the rows not given one yet (up to row ``end``, absolute,
+        exclusive; else all), then on to the detector."""
         rows = self._rows
         lo = self._next_signal_row
-        if lo >= rows.end:
+        hi = rows.end if end is None else min(end, rows.end)
+        if lo >= hi:
             return []
-        xy = rows.xy[lo - rows.start :]
-        since = rows.since[lo - rows.start :]
-        values, hips, knees = self._rep_signal(xy, since, self._context())
-        rows.signal[lo - rows.start :] = values
-        self._next_signal_row = rows.end
-        self._curve_t.extend(rows.t[lo - rows.start :].tolist())
+        part = slice(lo - rows.start, hi - rows.start)
+        values, hips, knees = self._rep_signal(rows.xy[part], rows.since[part], self._context())
+        rows.signal[part] = values
+        self._next_signal_row = hi
+        self._curve_t.extend(rows.t[part].tolist())
         self._curve_hip.extend(hips.tolist())
         self._curve_knee.extend(knees.tolist())
         smoothed = self._det_smooth.push(values[:, None])
