@@ -141,22 +141,25 @@ def row_scale(features: Arr) -> Arr:
         return np.asarray(np.nanmax(cols, axis=1), dtype=np.float64)
 
 
-def _body_problem(arr: Arr) -> str | None:
-    """Why these rows cannot be a person's body, or None."""
-    lengths = arr[:, [_F["torso"], _F["shin_l"], _F["shin_r"], _F["thigh_l"], _F["thigh_r"]]]
+def _body_problem(arr: Arr, medians: dict[str, float]) -> str | None:
+    """Why these rows cannot be a person's body, or None (``medians``: each feature's)."""
+    names = ("torso", "shin_l", "shin_r", "thigh_l", "thigh_r")
+    lengths = arr[:, [_F[n] for n in names]]
     ok = np.isfinite(lengths).all(axis=1)
     if ok.sum() < 5:
         return "too few frames show the shoulders, hips, knees and ankles"
-    lengths = lengths[ok]
-    med = finite_median(lengths, axis=0)
+    if ok.all():  # the usual case: the rows with every length are all the rows
+        med = np.array([medians[n] for n in names])
+    else:
+        lengths = lengths[ok]
+        med = finite_median(lengths, axis=0)
     if not (med > 1e-6 * max(float(np.max(np.abs(lengths))), 1e-12)).all() or med.min() <= 0:
         return "the points do not move apart: no body segments (a tracker stuck at one spot?)"
     # A body moves a few percent of a shin from one 1/30 s row to the next; random points
     # land anywhere in the picture every frame.
-    jump = arr[:, _F["jump"]]
-    jump = jump[np.isfinite(jump)]
+    jumps = int(np.isfinite(arr[:, _F["jump"]]).sum())
     shin = float(max(med[1], med[2]))
-    if jump.size >= 5 and float(finite_median(jump)) > 0.3 * shin:
+    if jumps >= 5 and medians["jump"] > 0.3 * shin:
         return "the points jump across the picture from frame to frame: they are not one body"
     return None
 
@@ -198,5 +201,5 @@ def read_context(arr: Arr, *, view_cfg: ViewConfig) -> BodyContext:
         upright=med["upright"],
         shoulder_height_shins=height,
         ankle_gap_shins=float(finite_median(gaps)) / shin if gaps.size else 0.0,
-        body_problem=_body_problem(arr),
+        body_problem=_body_problem(arr, med),
     )
