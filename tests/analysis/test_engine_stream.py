@@ -204,3 +204,35 @@ def test_a_lifter_out_of_view_longer_than_break_s_ends_the_set(
     assert all(12.0 <= t <= 12.0 + hidden_s for t in ends)
     assert _set_ends(series, 1) == whole
     assert _set_ends(series, 13) == whole
+
+
+def test_two_stretches_out_of_view_in_a_long_recording_end_sets_alike_however_fed() -> None:
+    """After the first minute rows are processed offline in long blocks; a second stretch
+    out of view inside one block must still close the set where the live feed closes it
+    (the rep before it keeps its lowering: it once ended 2 s late offline)."""
+    series = generate(
+        SyntheticSet(
+            sides=(Side.LEFT, Side.RIGHT),
+            reps_per_side=12,
+            noise_px=1.5,
+            dropout_rate=0.03,
+            swap_rate_per_min=4.0,
+            seed=4,
+        )
+    ).series
+    end = float(series.time_s[-1])
+    xyz = series.xyz.copy()
+    for a, b in ((0.3 * end, 0.3 * end + 3.0), (0.7 * end, 0.7 * end + 2.5)):
+        xyz[(series.time_s > a) & (series.time_s < b)] = np.nan
+    series = LandmarkSeries(
+        series.time_s, series.frame, series.names, xyz, series.visibility, dict(series.meta)
+    )
+    assert end > 80.0  # the second stretch lies past the first minute
+    whole = _set_ends(series, series.n_frames)
+    assert [kind for kind, _ in whole].count("set_ended") == 2
+    assert _set_ends(series, 17) == whole
+    kinds, live = _live(series, 17)
+    offline = analyze(series)
+    assert [(r.side, r.start_s, r.top_s, r.end_s) for r in live.reps] == [
+        (r.side, r.start_s, r.top_s, r.end_s) for r in offline.reps
+    ]
