@@ -66,3 +66,22 @@ def test_standing_still_counts_nothing() -> None:
     res = analyze(still)
     assert res.reps == ()
     assert any("no reps" in w for w in res.warnings)
+
+
+def test_a_rep_with_its_points_hidden_raises_no_numpy_warning() -> None:
+    """A front-view set whose lifter leaves the picture for 2.6 s mid-set: the rep metrics
+    over rows with nothing seen are left unknown without numpy's "Mean of empty slice"
+    RuntimeWarning (the CLI printed it on stderr)."""
+    import warnings
+
+    from thrustcoach.pose.synthetic import Camera
+
+    s = generate(SyntheticSet(camera=Camera(yaw_deg=80.0), reps_per_side=8, seed=0)).series
+    end = float(s.time_s[-1])
+    xyz = s.xyz.copy()
+    xyz[(s.time_s > 0.5 * end) & (s.time_s < 0.5 * end + 2.6)] = np.nan
+    hidden = LandmarkSeries(s.time_s, s.frame, s.names, xyz, s.visibility, dict(s.meta))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = analyze(hidden)
+    assert result.reps

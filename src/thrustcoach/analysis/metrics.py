@@ -71,12 +71,17 @@ def _fill(x: Arr) -> Arr:
     return np.asarray(np.interp(idx, idx[ok], x[ok]), dtype=np.float64)
 
 
-def _mean(x: Arr, lo: int, hi: int) -> float:
-    return float(np.nanmean(x[lo : max(hi, lo) + 1]))
-
-
 def _col_mean(x: Arr, lo: int, hi: int) -> Arr:
-    return np.asarray(np.nanmean(x[lo : max(hi, lo) + 1], axis=0), dtype=np.float64)
+    """The mean of rows ``lo..hi`` (at least ``lo``) of the values seen (NaN where none
+    was: ``np.nanmean``'s numbers without its warning, which the CLI would print)."""
+    v = x[lo : max(hi, lo) + 1]
+    seen = ~np.isnan(v)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(np.where(seen, v, 0.0).sum(axis=0) / seen.sum(axis=0), dtype=np.float64)
+
+
+def _mean(x: Arr, lo: int, hi: int) -> float:
+    return float(_col_mean(x, lo, hi))
 
 
 def rep_metrics(
