@@ -94,3 +94,20 @@ def test_cli_missing_or_wrong_file(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(["analyze", str(bad)]) == 3
     err = capsys.readouterr().err
     assert "does not exist" in err and "Traceback" not in err
+
+
+def test_the_analysis_imports_neither_pyplot_nor_scipy_signal() -> None:
+    """``thrustcoach analyze`` without ``--plot`` pays neither matplotlib's pyplot (~0.4 s)
+    nor scipy.signal (~0.3 s) at import: together they cost more than analysing a set."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, thrustcoach.analysis as a; "
+        "print(sorted(m for m in ('matplotlib.pyplot', 'scipy.signal') if m in sys.modules)); "
+        "print(a.plot_analysis.__name__)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["[]", "plot_analysis"]

@@ -18,10 +18,11 @@ Or live, a frame at a time (the same stages; see :mod:`thrustcoach.analysis.engi
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from thrustcoach.analysis.engine import Engine
 from thrustcoach.analysis.events import EngineEvent
 from thrustcoach.analysis.pipeline import analyze, final_result
-from thrustcoach.analysis.plot import plot_analysis
 from thrustcoach.analysis.result import (
     AnalysisOptions,
     AnalysisResult,
@@ -33,6 +34,21 @@ from thrustcoach.analysis.result import (
     SetResult,
     Summary,
 )
+
+if TYPE_CHECKING:
+    from thrustcoach.analysis.plot import plot_analysis
+
+
+def __getattr__(name: str) -> Any:
+    """``plot_analysis`` on first use: importing matplotlib's pyplot costs ~0.4 s, more
+    than analysing a set, and most callers (``thrustcoach analyze`` without ``--plot``,
+    live coaching) never draw."""
+    if name == "plot_analysis":
+        from thrustcoach.analysis.plot import plot_analysis
+
+        return plot_analysis
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AnalysisOptions",

@@ -36,7 +36,6 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 from scipy.ndimage import correlate1d, gaussian_filter1d
-from scipy.signal import savgol_coeffs
 from scipy.special import betainc, betaln
 
 from thrustcoach.analysis.online import finite_median
@@ -92,8 +91,11 @@ def _slope_operators(window: int, polyorder: int) -> tuple[Arr, Arr, Arr]:
     def slope_at(x: Arr) -> Arr:
         return np.asarray(powers * x[:, None] ** np.maximum(powers - 1.0, 0.0), dtype=np.float64)
 
+    # The interior's slope is the fitted polynomial's linear term at the centre, reversed
+    # for ``np.convolve`` (scipy's ``savgol_coeffs(window, polyorder, deriv=1)``; importing
+    # scipy.signal for it cost a third of a second of every ``thrustcoach analyze``).
     return (
-        np.asarray(savgol_coeffs(window, polyorder, deriv=1), dtype=np.float64),
+        np.ascontiguousarray(coefficients[1, ::-1]),
         slope_at(pos[:half]) @ coefficients,
         slope_at(pos[window - half :]) @ coefficients,
     )
