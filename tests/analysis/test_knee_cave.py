@@ -3,6 +3,7 @@ make a steady knee look like it caves, and a real cave is found on either knee."
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from tests.analysis.helpers import run
@@ -64,3 +65,19 @@ def test_a_caving_knee_is_found_from_an_off_midline_camera(
     assert res.summary.faults.get(KC) == 4
     finding = next(f for f in res.reps[0].faults if f.code is KC)
     assert finding.value > finding.threshold + 0.05
+
+
+def test_knee_offset_with_the_other_hip_never_seen_is_unknown_without_a_warning() -> None:
+    """Which way is inward comes from the other hip; over a rep where it was never seen the
+    offset is unknown (NaN), without numpy's "All-NaN slice" warning on the CLI's stderr."""
+    import warnings
+
+    from thrustcoach.analysis.legs import point_index
+    from thrustcoach.analysis.signals import knee_medial_ratio
+
+    xy = np.random.default_rng(0).normal(300.0, 50.0, size=(40, 12, 2))
+    xy[:, point_index("right", "hip")] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        knee, _ = knee_medial_ratio(xy, "left", hip_width_px=40.0)
+    assert np.isnan(knee).all()

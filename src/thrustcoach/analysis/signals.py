@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from thrustcoach.analysis.angles import compute_angles, line_angle_deg
 from thrustcoach.analysis.legs import SIDES, point_index
+from thrustcoach.analysis.online import finite_median
 
 __all__ = [
     "Chains",
@@ -124,7 +125,7 @@ def knee_medial_ratio(xy: Arr, leg: LegChoice, *, hip_width_px: float) -> tuple[
         other = SIDES[1 - SIDES.index(side)]
         hip, knee = _pt(xy, side, "hip")[:, 0], _pt(xy, side, "knee")[:, 0]
         ankle, other_hip = _pt(xy, side, "ankle")[:, 0], _pt(xy, other, "hip")[:, 0]
-        inward = np.sign(np.nanmedian(other_hip - hip))
+        inward = np.sign(float(finite_median(other_hip - hip)))
         knee_out.append((knee - (hip + ankle) / 2) * inward / hip_width_px)
         mid_out.append((hip_mid - sh_mid) * inward / hip_width_px)
     return np.stack(knee_out, axis=1), np.stack(mid_out, axis=1)
