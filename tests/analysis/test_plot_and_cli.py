@@ -111,3 +111,34 @@ def test_the_analysis_imports_neither_pyplot_nor_scipy_signal() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.split()
     assert out == ["[]", "plot_analysis"]
+
+
+@pytest.mark.parametrize(("flags", "shown"), [([], False), (["-v"], True)])
+def test_library_warnings_stay_off_the_terminal_unless_verbose(
+    landmark_file: Path, flags: list[str], shown: bool
+) -> None:
+    """A numpy RuntimeWarning inside the analysis is a developer's note: ``thrustcoach
+    analyze`` keeps it off stderr, and ``-v`` shows it in the log."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, warnings\n"
+        "import thrustcoach.analysis as a\n"
+        "real = a.analyze\n"
+        "def noisy(*args, **kwargs):\n"
+        "    warnings.warn('Mean of empty slice', RuntimeWarning)\n"
+        "    return real(*args, **kwargs)\n"
+        "a.analyze = noisy\n"
+        "from thrustcoach.cli.app import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, *flags, "analyze", str(landmark_file)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert ("Mean of empty slice" in done.stderr) is shown, done.stderr
+    assert "reps" in done.stdout.lower()

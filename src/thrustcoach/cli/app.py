@@ -72,6 +72,10 @@ def _root(
     _state["debug"] = debug
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    # Python warnings come from libraries (numpy's "Mean of empty slice" and the like): notes
+    # for developers, not for someone checking a set. They go to the log, shown with -v.
+    logging.captureWarnings(True)
+    logging.getLogger("py.warnings").setLevel(logging.WARNING if verbose else logging.ERROR)
 
 
 def _register(modules: Sequence[str]) -> None:
