@@ -204,3 +204,26 @@ def test_sign_up_with_the_keyboard_alone(server: tuple[str, object], page: objec
     outline = pg.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("none", "")
     expect(pg.locator("label[for=body_mass_kg]")).to_be_visible()
+
+
+def test_a_long_e_mail_and_name_do_not_widen_pages_on_a_phone(
+    server: tuple[str, object], page: object
+) -> None:
+    """The header shows the e-mail and the account page the name: unbroken ones wrap at
+    390 px instead of pushing every page sideways (they did, by 108-162 px)."""
+    from playwright.sync_api import Page
+
+    base, _ = server
+    pg: Page = page  # type: ignore[assignment]
+    pg.set_viewport_size({"width": 390, "height": 844})
+    pg.goto(base + "/signup")
+    pg.fill("#name", "Maximiliane-Alexandrina_von_Hohenzollern-Sigmaringen-Wittelsbach")
+    pg.fill("#email", "maximiliane.alexandrina.von.hohenzollern.sigmaringen@example-domain.org")
+    pg.fill("#password", "a long enough password")
+    pg.get_by_role("button", name="Sign up").click()
+    pg.wait_for_url("**/plans/new")
+    for path in ("/plans/new", "/today", "/log", "/account"):
+        pg.goto(base + path)
+        pg.wait_for_load_state("networkidle")
+        overflow = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, (path, overflow)
