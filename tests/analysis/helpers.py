@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from thrustcoach.analysis import AnalysisOptions, AnalysisResult, analyze
+from thrustcoach.pose.series import LandmarkSeries
 from thrustcoach.pose.synthetic import Camera, SyntheticResult, SyntheticSet, generate
 
 SIDE = Camera(yaw_deg=8.0)
@@ -17,3 +20,14 @@ def run(
 ) -> tuple[SyntheticResult, AnalysisResult]:
     synth = generate(SyntheticSet(**cfg))
     return synth, analyze(synth.series, options=options)
+
+
+def out_of_view(series: LandmarkSeries, *spans: tuple[float, float]) -> LandmarkSeries:
+    """``series`` with nobody seen (every point NaN) strictly inside each ``(start, end)``
+    time span (seconds)."""
+    xyz = series.xyz.copy()
+    for start, end in spans:
+        xyz[(series.time_s > start) & (series.time_s < end)] = np.nan
+    return LandmarkSeries(
+        series.time_s, series.frame, series.names, xyz, series.visibility, dict(series.meta)
+    )

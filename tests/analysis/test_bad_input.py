@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.analysis.helpers import out_of_view
 from thrustcoach.analysis import analyze
 from thrustcoach.errors import AnalysisError, NoPersonError
 from thrustcoach.pose.series import LandmarkSeries
@@ -78,9 +79,7 @@ def test_a_rep_with_its_points_hidden_raises_no_numpy_warning() -> None:
 
     s = generate(SyntheticSet(camera=Camera(yaw_deg=80.0), reps_per_side=8, seed=0)).series
     end = float(s.time_s[-1])
-    xyz = s.xyz.copy()
-    xyz[(s.time_s > 0.5 * end) & (s.time_s < 0.5 * end + 2.6)] = np.nan
-    hidden = LandmarkSeries(s.time_s, s.frame, s.names, xyz, s.visibility, dict(s.meta))
+    hidden = out_of_view(s, (0.5 * end, 0.5 * end + 2.6))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         result = analyze(hidden)

@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
+from tests.analysis.helpers import out_of_view
 from thrustcoach.analysis import AnalysisOptions, Engine, InputInfo, analyze, final_result
 from thrustcoach.pose.series import LandmarkSeries
 from thrustcoach.pose.synthetic import Camera, SyntheticSet, generate
@@ -192,12 +193,7 @@ def test_a_lifter_out_of_view_longer_than_break_s_ends_the_set(
     """Hips unseen for longer than ``break_s`` (2 s) close the set as it happens, whether
     the frames come one at a time, in chunks or all at once; a shorter gap does not."""
     series = generate(SyntheticSet(reps_per_side=6, seed=11)).series
-    hide = (series.time_s > 12.0) & (series.time_s < 12.0 + hidden_s)
-    xyz = series.xyz.copy()
-    xyz[hide] = np.nan
-    series = LandmarkSeries(
-        series.time_s, series.frame, series.names, xyz, series.visibility, dict(series.meta)
-    )
+    series = out_of_view(series, (12.0, 12.0 + hidden_s))
     whole = _set_ends(series, series.n_frames)
     ends = [t for kind, t in whole if kind == "set_ended"]
     assert len(ends) == breaks
@@ -221,12 +217,7 @@ def test_two_stretches_out_of_view_in_a_long_recording_end_sets_alike_however_fe
         )
     ).series
     end = float(series.time_s[-1])
-    xyz = series.xyz.copy()
-    for a, b in ((0.3 * end, 0.3 * end + 3.0), (0.7 * end, 0.7 * end + 2.5)):
-        xyz[(series.time_s > a) & (series.time_s < b)] = np.nan
-    series = LandmarkSeries(
-        series.time_s, series.frame, series.names, xyz, series.visibility, dict(series.meta)
-    )
+    series = out_of_view(series, (0.3 * end, 0.3 * end + 3.0), (0.7 * end, 0.7 * end + 2.5))
     assert end > 80.0  # the second stretch lies past the first minute
     whole = _set_ends(series, series.n_frames)
     assert [kind for kind, _ in whole].count("set_ended") == 2

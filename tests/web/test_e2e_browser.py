@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.browser import ARGS, CHROMIUM, DAYS, text_recorder
+from tests.web.browser import ARGS, CHROMIUM, DAYS, sign_up, text_recorder
 from thrustcoach.config import Settings
 from thrustcoach.log import dispose_engines
 from thrustcoach.pose.estimators import EstimatorSpec
@@ -216,12 +216,12 @@ def test_a_long_e_mail_and_name_do_not_widen_pages_on_a_phone(
     base, _ = server
     pg: Page = page  # type: ignore[assignment]
     pg.set_viewport_size({"width": 390, "height": 844})
-    pg.goto(base + "/signup")
-    pg.fill("#name", "Maximiliane-Alexandrina_von_Hohenzollern-Sigmaringen-Wittelsbach")
-    pg.fill("#email", "maximiliane.alexandrina.von.hohenzollern.sigmaringen@example-domain.org")
-    pg.fill("#password", "a long enough password")
-    pg.get_by_role("button", name="Sign up").click()
-    pg.wait_for_url("**/plans/new")
+    sign_up(
+        pg,
+        base,
+        name="Maximiliane-Alexandrina_von_Hohenzollern-Sigmaringen-Wittelsbach",
+        email="maximiliane.alexandrina.von.hohenzollern.sigmaringen@example-domain.org",
+    )
     for path in ("/plans/new", "/today", "/log", "/account"):
         pg.goto(base + path)
         pg.wait_for_load_state("networkidle")
