@@ -38,27 +38,13 @@ def _pt(xy: Arr, side: str, joint: str) -> Arr:
     return xy[:, point_index(side, joint)]
 
 
-def build_chains(xy: Arr, leg: LegChoice, *, stretch: float = 1.0) -> Chains:
-    """``work`` and ``free`` chains (joint -> (m, 2)) for a leg choice."""
-    sh_mid = (_pt(xy, "left", "shoulder") + _pt(xy, "right", "shoulder")) / 2
-    hip_mid = (_pt(xy, "left", "hip") + _pt(xy, "right", "hip")) / 2
-    chains: Chains = {"work": {}, "free": {}}
-    for joint in ("hip", "knee", "ankle"):
-        left, right = _pt(xy, "left", joint), _pt(xy, "right", joint)
-        if leg == "both":
-            chains["work"][joint] = chains["free"][joint] = (left + right) / 2
-        else:
-            work, free = (left, right) if leg == "left" else (right, left)
-            chains["work"][joint], chains["free"][joint] = work, free
-    for name in ("work", "free"):
-        chains[name]["shoulder"] = sh_mid + (chains[name]["hip"] - hip_mid)
-    scale = np.array([stretch, 1.0])
-    return {c: {j: v * scale for j, v in pts.items()} for c, pts in chains.items()}
+_LEG_ORDER: tuple[LegChoice, ...] = ("left", "right", "both")
 
 
 def every_leg_chains(xy: Arr) -> Chains:
-    """:func:`build_chains` (unstretched) for the left, right and both legs at once, stacked
-    in that order on a new first axis: ``(3, m, 2)`` per joint."""
+    """``work`` and ``free`` chains (joint -> points) for the left, right and both legs at
+    once, stacked in that order on a new first axis: ``(3, m, 2)`` per joint. The working
+    leg's shoulder is the shoulders' midpoint shifted as its hip is from the hips' one."""
     sh_mid = (_pt(xy, "left", "shoulder") + _pt(xy, "right", "shoulder")) / 2
     hip_mid = (_pt(xy, "left", "hip") + _pt(xy, "right", "hip")) / 2
     chains: Chains = {"work": {}, "free": {}}
@@ -70,6 +56,14 @@ def every_leg_chains(xy: Arr) -> Chains:
     for name in ("work", "free"):
         chains[name]["shoulder"] = sh_mid + (chains[name]["hip"] - hip_mid)
     return chains
+
+
+def build_chains(xy: Arr, leg: LegChoice, *, stretch: float = 1.0) -> Chains:
+    """``work`` and ``free`` chains (joint -> (m, 2)) for one leg choice, image x scaled by
+    ``stretch``: that leg's slice of :func:`every_leg_chains`."""
+    i = _LEG_ORDER.index(leg)
+    scale = np.array([stretch, 1.0])
+    return {c: {j: v[i] * scale for j, v in pts.items()} for c, pts in every_leg_chains(xy).items()}
 
 
 def hip_rise(xy: Arr, *, shin_px: float) -> Arr:
